@@ -5,3 +5,4 @@ export { createTestRedisPrefix, type TestRedisPrefix } from './redis-prefix.ts';
 export { tempDataDir, type TempDataDir } from './temp-data-dir.ts';
 export { spawnNode, repositoryRoot } from './spawn-node.ts';
 export { waitFor, type WaitForOptions } from './wait-for.ts';
+export { describeOnBothDialects, type DialectHarness } from './both-dialects.ts';

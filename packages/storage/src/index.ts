@@ -1,0 +1,5 @@
+export type { Database, Dialect, OpenDatabaseOptions } from './database.ts';
+export { openDatabase } from './open-database.ts';
+export { isPostgresUrl, parseDatabaseTarget, type DatabaseTarget } from './database-target.ts';
+export { migrate, type Migration, type MigrationLogger } from './migrate.ts';
+export { isUniqueViolation } from './unique-violation.ts';

@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database } from './database.ts';
+
+export function openSqliteDatabase(service: string, file: string): Database {
+  mkdirSync(dirname(file), { recursive: true });
+  const connection = new BetterSqlite3(file);
+  // WAL lets readers run beside the writer; NORMAL is durable across app crashes in WAL mode;
+  // busy_timeout covers other processes (CLI, a second replica) holding the write lock briefly.
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('busy_timeout = 5000');
+  connection.pragma('foreign_keys = ON');
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: connection }) }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  let closed: Promise<void> | undefined;
+  return {
+    db,
+    dialect: 'sqlite',
+    service,
+    schema: null,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    close() {
+      closed ??= db.destroy();
+      return closed;
+    },
+  };
+}
