@@ -1,0 +1,83 @@
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { requestContext } from './context.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+import { installProblemHandlers } from './problem-handlers.ts';
+import { registerProbes } from './probes.ts';
+import type { ReadinessCheck } from './probes.ts';
+import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, correlationIdOf, requestIdOf } from './request-id.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** `x-correlation-id` of the request when sane, else its request id. */
+    correlationId: string;
+  }
+}
+
+export interface HttpAppOptions {
+  service: string;
+  logger: Logger;
+  metrics: Metrics;
+  readiness?: ReadinessCheck[];
+  bodyLimit?: number;
+  trustProxy?: boolean;
+  /** Time each readiness check may take before /ready reports it as timed out (default 2000). */
+  readinessTimeoutMs?: number;
+}
+
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const DEFAULT_READINESS_TIMEOUT_MS = 2_000;
+
+/**
+ * A Fastify app with the platform's edge behaviour, not listening yet: request and correlation
+ * ids, request context, JSON request logs, problem+json errors, metrics and the probes.
+ */
+export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
+  // The cast widens the pino-typed instance to the plain FastifyInstance every plugin expects.
+  const app = Fastify({
+    loggerInstance: opts.logger.child({ component: 'http' }),
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    trustProxy: opts.trustProxy ?? false,
+    requestIdHeader: false,
+    requestIdLogLabel: 'requestId',
+    genReqId: requestIdOf,
+    childLoggerFactory: (logger, bindings, childOptions, raw) => {
+      const requestId = String((bindings as { requestId?: unknown }).requestId ?? '');
+      return logger.child({ ...bindings, correlationId: correlationIdOf(raw, requestId) }, childOptions);
+    },
+  }) as unknown as FastifyInstance;
+
+  app.decorateRequest('correlationId', '');
+
+  app.addHook('onRequest', (request, reply, done) => {
+    request.correlationId = correlationIdOf(request.raw, request.id);
+    reply.header(REQUEST_ID_HEADER, request.id);
+    reply.header(CORRELATION_ID_HEADER, request.correlationId);
+    requestContext.run({ requestId: request.id, correlationId: request.correlationId }, done);
+  });
+  // Body parsing resumes from socket events outside the onRequest call chain, so the context
+  // is entered again right before validation and the handler.
+  const reenterContext = (request: { id: string; correlationId: string }, _reply: unknown, done: () => void) => {
+    requestContext.run({ requestId: request.id, correlationId: request.correlationId }, done);
+  };
+  app.addHook('preValidation', reenterContext);
+  app.addHook('preHandler', reenterContext);
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
+    opts.metrics.httpDuration.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+
+  installProblemHandlers(app);
+  registerProbes(app, {
+    metrics: opts.metrics,
+    readiness: opts.readiness ?? [],
+    readinessTimeoutMs: opts.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS,
+  });
+  return app;
+}
