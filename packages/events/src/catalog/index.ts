@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+import type { EventDefinition } from './define-event.ts';
+import { aiResponseGenerated } from './ai-response-generated.ts';
+import { messageSent } from './message-sent.ts';
+import { notificationSent } from './notification-sent.ts';
+import { paymentProcessed } from './payment-processed.ts';
+import { userRegistered } from './user-registered.ts';
+import { userUpdated } from './user-updated.ts';
+
+export { defineEvent, type EventDefinition } from './define-event.ts';
+
+/**
+ * Every event type of the platform. To add a type: one file with `defineEvent`, one line
+ * here. To add a version: add its schema to the file and move `latest`; keep the old
+ * versions so entries already on a stream still decode.
+ */
+const definitions = [userRegistered, userUpdated, messageSent, aiResponseGenerated, paymentProcessed, notificationSent] as const;
+
+type Definitions = (typeof definitions)[number];
+
+export type EventType = Definitions['type'];
+
+type DefinitionOf<T extends EventType> = Extract<Definitions, { type: T }>;
+
+/** Data of the latest version of an event type (what producers write). */
+export type EventData<T extends EventType> = z.infer<DefinitionOf<T>['versions'][DefinitionOf<T>['latest']]>;
+
+export const eventCatalog: { readonly [T in EventType]: DefinitionOf<T> } = Object.fromEntries(
+  definitions.map((definition) => [definition.type, definition]),
+) as { [T in EventType]: DefinitionOf<T> };
+
+export const eventTypes: readonly EventType[] = definitions.map((definition) => definition.type);
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(eventCatalog, type);
+}
+
+/** The catalog entry of a type, untyped: for code that handles any event (decoding, tooling). */
+export function eventDefinition(type: string): EventDefinition | undefined {
+  return isEventType(type) ? (eventCatalog[type] as EventDefinition) : undefined;
+}

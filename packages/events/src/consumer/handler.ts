@@ -1,0 +1,14 @@
+import type { Logger } from '@versaai/kernel';
+import type { ServiceDb } from '../service-db.ts';
+import type { EventEnvelope } from '../envelope.ts';
+
+export interface HandlerContext {
+  /** The transaction the inbox row is written in: write the handler's effects with it. */
+  trx: ServiceDb;
+  /** Child logger carrying eventId, type and correlationId. */
+  logger: Logger;
+  /** Enqueues follow-up events in the same transaction; causationId and correlationId come from the handled event. */
+  publish(events: EventEnvelope[]): Promise<void>;
+}
+
+export type EventHandler = (event: EventEnvelope<any>, ctx: HandlerContext) => Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any -- handlers narrow by type

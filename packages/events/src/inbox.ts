@@ -1,0 +1,23 @@
+import type { ServiceDb } from './service-db.ts';
+
+/**
+ * Records that `group` handled `eventId`, inside the handler's transaction. Returns false when
+ * it already had: the event is a duplicate delivery and its effect must not be applied again.
+ * On PostgreSQL a concurrent insert of the same key waits for the other transaction, so two
+ * replicas handling the same event at once cannot both see `true`.
+ */
+export async function recordInbox(trx: ServiceDb, group: string, eventId: string): Promise<boolean> {
+  const result = await trx
+    .insertInto('versaai_inbox')
+    .values({ group_name: group, event_id: eventId, processed_at: new Date().toISOString() })
+    .onConflict((conflict) => conflict.columns(['group_name', 'event_id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** Deletes inbox rows older than `olderThanMs`: redeliveries never come that late (streams are trimmed before). */
+export async function pruneInbox(db: ServiceDb, olderThanMs: number): Promise<number> {
+  const cutoff = new Date(Date.now() - olderThanMs).toISOString();
+  const result = await db.deleteFrom('versaai_inbox').where('processed_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,17 @@
+export type { EventEnvelope } from './envelope.ts';
+export { encodeEvent, envelopeSchema } from './envelope.ts';
+export { defineEvent, eventCatalog, eventDefinition, eventTypes, isEventType } from './catalog/index.ts';
+export type { EventData, EventDefinition, EventType } from './catalog/index.ts';
+export { createEvent, type EventMeta } from './create-event.ts';
+export { decodeEvent } from './decode-event.ts';
+export { EventDecodeError, InvalidEventDataError, type EventDecodeErrorCode } from './event-errors.ts';
+export type { ServiceDb } from './service-db.ts';
+export { eventsMigrations } from './migrations.ts';
+export { enqueueEvents } from './outbox.ts';
+export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
+export { pruneInbox, recordInbox } from './inbox.ts';
+export { createConsumer, type Consumer, type ConsumerOptions } from './consumer/consumer.ts';
+export type { EventHandler, HandlerContext } from './consumer/handler.ts';
+export { backoffDelay, type BackoffOptions } from './backoff.ts';
+export { replayStreamFor, streamFor } from './transport.ts';
+export type { BusTransport, DeadLetter, EntryRef, ReadOptions, StreamEntry, TransportLogger, TrimOptions } from './transport.ts';

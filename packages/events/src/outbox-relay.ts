@@ -1,0 +1,129 @@
+import type { Logger, Metrics } from '@versaai/kernel';
+import type { Database } from '@versaai/storage';
+import type { ServiceDb } from './service-db.ts';
+import { backoffDelay, type BackoffOptions } from './backoff.ts';
+import type { BusTransport } from './transport.ts';
+import { WakeableSleep } from './wakeable-sleep.ts';
+
+export interface OutboxRelayOptions {
+  database: Database;
+  transport: BusTransport;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Rows published per transport round trip. */
+  batchSize?: number;
+  /** Safety net for a missed notify() (e.g. rows written by another process): relay at least this often. */
+  sweepIntervalMs?: number;
+  /** Delay between attempts while the database or the bus fails. */
+  retryBackoff?: BackoffOptions;
+}
+
+export interface OutboxRelay {
+  /** Relays at once (rows a crash left behind), then on every notify() and sweep. */
+  start(): void;
+  /** Call right after committing a transaction that enqueued events. */
+  notify(): void;
+  /** Publishes one batch, oldest first; returns how many rows it published. */
+  relayOnce(): Promise<number>;
+  /** Stops the loop after the batch in progress. */
+  stop(): Promise<void>;
+}
+
+interface OutboxRow {
+  id: string;
+  type: string;
+  stream: string;
+  payload: string;
+}
+
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { database, transport, logger, metrics } = options;
+  const batchSize = options.batchSize ?? 100;
+  const sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
+  const retryBackoff = options.retryBackoff ?? { baseMs: 200, maxMs: 10_000 };
+  const log = logger.child({ component: 'outbox-relay', service: database.service });
+  const wakeup = new WakeableSleep();
+  const failurePause = new WakeableSleep();
+  let running = false;
+  let loop: Promise<void> | undefined;
+  // One batch at a time per relay: the loop and direct relayOnce() calls never interleave.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function publishAndDelete(db: ServiceDb, rows: OutboxRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    await transport.append(rows.map((row) => ({ stream: row.stream, payload: row.payload })));
+    // A crash here publishes these rows again on restart: harmless, consumers dedupe by event id.
+    await db.deleteFrom('versaai_outbox').where('id', 'in', rows.map((row) => row.id)).execute();
+    countPublished(rows);
+    return rows.length;
+  }
+
+  function countPublished(rows: OutboxRow[]): void {
+    if (!metrics) return;
+    const perType = new Map<string, number>();
+    for (const row of rows) perType.set(row.type, (perType.get(row.type) ?? 0) + 1);
+    for (const [type, count] of perType) metrics.bus.published.inc({ type }, count);
+  }
+
+  function selectBatch(db: ServiceDb) {
+    return db.selectFrom('versaai_outbox').select(['id', 'type', 'stream', 'payload']).orderBy('created_at').orderBy('id').limit(batchSize);
+  }
+
+  async function relayBatch(): Promise<number> {
+    if (database.dialect === 'postgres') {
+      // Replicas relaying the same schema each lock a different batch instead of publishing the same rows.
+      return database.db.transaction().execute(async (trx) => {
+        const rows: OutboxRow[] = await selectBatch(trx).forUpdate().skipLocked().execute();
+        return publishAndDelete(trx, rows);
+      });
+    }
+    // SQLite has one writer and Kysely one connection: holding a transaction across the publish
+    // would stall every other query of the service, so read, publish, then delete.
+    const rows: OutboxRow[] = await selectBatch(database.db).execute();
+    return publishAndDelete(database.db, rows);
+  }
+
+  function relayOnce(): Promise<number> {
+    const next = queue.then(relayBatch);
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    while (running) {
+      try {
+        const relayed = await relayOnce();
+        failures = 0;
+        if (relayed > 0) log.debug({ relayed }, 'outbox relayed');
+        if (relayed >= batchSize) continue; // more rows are probably waiting
+        await wakeup.sleep(sweepIntervalMs);
+      } catch (error) {
+        failures += 1;
+        const retryInMs = Math.max(retryBackoff.baseMs, backoffDelay(failures, retryBackoff));
+        log.error({ err: error, failures, retryInMs }, 'outbox relay failed; will retry');
+        await failurePause.sleep(retryInMs);
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    notify() {
+      wakeup.wake();
+    },
+    relayOnce,
+    async stop() {
+      running = false;
+      wakeup.wake();
+      failurePause.wake();
+      await loop;
+      await queue;
+      loop = undefined;
+    },
+  };
+}
