@@ -7,11 +7,12 @@ import type { Database } from './database.ts';
 export function openSqliteDatabase(service: string, file: string): Database {
   mkdirSync(dirname(file), { recursive: true });
   const connection = new BetterSqlite3(file);
-  // WAL lets readers run beside the writer; NORMAL is durable across app crashes in WAL mode;
-  // busy_timeout covers other processes (CLI, a second replica) holding the write lock briefly.
+  // busy_timeout first: other processes (the CLI, a migrating replica) may hold the write lock
+  // briefly, even while this one switches the journal mode. WAL lets readers run beside the
+  // writer; NORMAL is durable across application crashes in WAL mode.
+  connection.pragma('busy_timeout = 5000');
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = NORMAL');
-  connection.pragma('busy_timeout = 5000');
   connection.pragma('foreign_keys = ON');
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: connection }) }); // eslint-disable-line @typescript-eslint/no-explicit-any
   let closed: Promise<void> | undefined;
