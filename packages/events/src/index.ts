@@ -13,5 +13,4 @@ export { pruneInbox, recordInbox } from './inbox.ts';
 export { createConsumer, type Consumer, type ConsumerOptions } from './consumer/consumer.ts';
 export type { EventHandler, HandlerContext } from './consumer/handler.ts';
 export { backoffDelay, type BackoffOptions } from './backoff.ts';
-export { replayStreamFor, streamFor } from './transport.ts';
-export type { BusTransport, DeadLetter, EntryRef, ReadOptions, StreamEntry, TransportLogger, TrimOptions } from './transport.ts';
+export * from './transports.ts';
