@@ -1,0 +1,48 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { runMain } from '@versaai/kernel';
+import { startCommand } from './commands/start.ts';
+import { devDistributedCommand } from './commands/dev-distributed.ts';
+import { dbMigrateCommand } from './commands/db-migrate.ts';
+import { listDeadLettersCommand, replayDeadLetterCommand } from './commands/dead-letters.ts';
+
+function positiveInteger(value: string): string {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a positive integer');
+  return value;
+}
+
+function buildProgram(): Command {
+  const program = new Command('versaai').description('VersaAI: self-hostable multi-user AI chat platform');
+
+  program.command('start')
+    .description('serve the platform: every service and the gateway in one process, or only those in --service')
+    .option('--service <names>', 'comma-separated services to host in this process (e.g. auth,users or gateway)')
+    .action(startCommand);
+
+  program.command('dev').description('development helpers')
+    .command('distributed')
+    .description('run the gateway and every service as separate processes (needs DATABASE_URL and REDIS_URL)')
+    .action(devDistributedCommand);
+
+  program.command('db').description('databases')
+    .command('migrate')
+    .description('apply pending migrations and exit')
+    .option('--service <names>', 'only these services')
+    .action(dbMigrateCommand);
+
+  const deadLetters = program.command('events').description('event bus')
+    .command('dead-letters').description('events that failed every delivery');
+  deadLetters.command('list')
+    .option('--group <group>', 'only this consumer group (service)')
+    .option('--limit <n>', 'at most this many', positiveInteger)
+    .option('--json', 'print JSON')
+    .action(listDeadLettersCommand);
+  deadLetters.command('replay')
+    .argument('<id>', 'dead letter id (from list)')
+    .action(replayDeadLetterCommand);
+
+  return program;
+}
+
+await runMain(async () => {
+  await buildProgram().parseAsync(process.argv);
+});

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform, type RunningPlatform } from '@versaai/runtime';
+import { tempDataDir, waitFor, type TempDataDir } from '@versaai/testing';
+import { allServices, gateway } from '../src/services.ts';
+import { registerAndAwaitProfile, request } from './http-client.ts';
+
+describe('all-in-one platform (SQLite + embedded bus, one process)', () => {
+  let dataDir: TempDataDir;
+  let platform: RunningPlatform;
+
+  beforeAll(async () => {
+    dataDir = await tempDataDir();
+    platform = await startPlatform({
+      services: allServices,
+      gateway,
+      env: { PORT: '0', HOST: '127.0.0.1', VERSAAI_DATA_DIR: dataDir.dir, LOG_LEVEL: 'silent', BUS_BLOCK_MS: '250' },
+    });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await dataDir?.remove();
+  });
+
+  it('registers through the gateway and builds the profile from user.registered', async () => {
+    const { userId, profile } = await registerAndAwaitProfile(platform.url, '  Ada@Example.COM ', waitFor);
+    expect(profile.body).toMatchObject({ userId, email: 'ada@example.com', displayName: null, locale: null });
+    expect(new Date(profile.body.createdAt).toISOString()).toBe(profile.body.createdAt);
+  });
+
+  it('answers a second registration of the same e-mail with 409 AUTH_EMAIL_TAKEN', async () => {
+    const body = { email: 'grace@example.com', password: 'correct horse battery' };
+    expect((await request(`${platform.url}/api/auth/register`, { body })).status).toBe(201);
+    const again = await request(`${platform.url}/api/auth/register`, { body: { ...body, email: 'GRACE@example.com' } });
+    expect(again.status).toBe(409);
+    expect(again.contentType).toContain('application/problem+json');
+    expect(again.body).toMatchObject({ status: 409, code: 'AUTH_EMAIL_TAKEN', type: 'https://versaai.dev/problems/auth-email-taken', instance: '/api/auth/register' });
+  });
+
+  it('rejects an invalid body with 400 VALIDATION_FAILED naming the fields', async () => {
+    const response = await request(`${platform.url}/api/auth/register`, { body: { email: 'not-an-email', password: 'short' } });
+    expect(response.status).toBe(400);
+    expect(response.contentType).toContain('application/problem+json');
+    expect(response.body.code).toBe('VALIDATION_FAILED');
+    expect(response.body.errors.map((error: { path: string }) => error.path)).toEqual(expect.arrayContaining([expect.stringMatching(/email|password/)]));
+  });
+
+  it('answers an unknown user with 404 USER_NOT_FOUND and an unknown route with 404 NOT_FOUND', async () => {
+    const user = await request(`${platform.url}/api/users/0000-unknown`);
+    expect(user.status).toBe(404);
+    expect(user.body.code).toBe('USER_NOT_FOUND');
+    const route = await request(`${platform.url}/api/nothing-here`);
+    expect(route.status).toBe(404);
+    expect(route.body.code).toBe('NOT_FOUND');
+  });
+
+  it('applies the route table body limit at the edge', async () => {
+    const response = await request(`${platform.url}/api/auth/register`, { body: { email: 'a@example.com', password: 'x'.repeat(10_000) } });
+    expect(response.status).toBe(413);
+    expect(response.body.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('reports every database, the bus and the consumers as ready', async () => {
+    const response = await request(`${platform.url}/ready`);
+    expect(response.status).toBe(200);
+    expect(Object.keys(response.body.checks).sort()).toEqual(['auth-database', 'bus', 'users-consumer', 'users-database']);
+  });
+});

@@ -1,0 +1,28 @@
+// Small helpers the CLI tests share: JSON requests against a running platform.
+export interface JsonResponse { status: number; contentType: string; body: any } // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export async function request(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<JsonResponse> {
+  const response = await fetch(url, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+    body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+  });
+  const text = await response.text();
+  return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined };
+}
+
+/** Registers through the gateway and waits until the users service has built the profile from the event. */
+export async function registerAndAwaitProfile(
+  baseUrl: string,
+  email: string,
+  waitFor: <T>(fn: () => Promise<T | undefined>, opts?: { timeoutMs?: number }) => Promise<T>,
+): Promise<{ userId: string; profile: JsonResponse }> {
+  const registered = await request(`${baseUrl}/api/auth/register`, { body: { email, password: 'correct horse battery' } });
+  if (registered.status !== 201) throw new Error(`register answered ${registered.status}: ${JSON.stringify(registered.body)}`);
+  const userId = registered.body.userId as string;
+  const profile = await waitFor(async () => {
+    const response = await request(`${baseUrl}/api/users/${userId}`);
+    return response.status === 200 ? response : undefined;
+  }, { timeoutMs: 20_000 });
+  return { userId, profile };
+}

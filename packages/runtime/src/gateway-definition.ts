@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '@versaai/kernel';
+import type { Upstreams } from './upstreams.ts';
+
+/** Registers one hosted service's routes (under `/api/<name>`) inside the given Fastify scope. */
+export type MountService = (scope: FastifyInstance) => Promise<void>;
+
+export interface GatewayOptions {
+  logger: Logger;
+  /** Services running in this process: the gateway mounts them inside its own scope so its edge hooks wrap them. */
+  hosted: ReadonlyMap<string, MountService>;
+  /** Services running elsewhere: the gateway proxies to them over HTTP. */
+  upstreams: Upstreams;
+}
+
+/**
+ * The edge, as the runtime sees it. The runtime cannot import the gateway service (the
+ * gateway depends on the runtime), so the composition root passes it in.
+ */
+export interface GatewayDefinition {
+  name: 'gateway';
+  /** Service names the gateway routes to (from its route table). */
+  services(): string[];
+  register(app: FastifyInstance, opts: GatewayOptions): Promise<void>;
+  /** Releases proxy connections; called after the HTTP server has drained. */
+  close?(): Promise<void>;
+}

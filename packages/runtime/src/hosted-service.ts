@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger, Metrics, ReadinessCheck, ShutdownStep } from '@versaai/kernel';
+import { migrate, openDatabase, type Database } from '@versaai/storage';
+import { createConsumer, createOutboxRelay, eventsMigrations, type BusTransport } from '@versaai/events';
+import type { PlatformConfig } from './platform-config.ts';
+import { servicePrefix, type ServiceContext, type ServiceDefinition } from './service-definition.ts';
+import { createServiceContext } from './service-context.ts';
+
+/** One service running in this process: its database, outbox relay, consumer and routes. */
+export interface HostedService {
+  name: string;
+  context: ServiceContext;
+  /** Registers the service's routes under /api/<name> inside `scope`. */
+  mount(scope: FastifyInstance): Promise<void>;
+  readiness: ReadinessCheck[];
+  start(): void;
+  stopConsumer: ShutdownStep;
+  stopRelay: ShutdownStep;
+  closeDatabase: ShutdownStep;
+}
+
+/** Opens the service's database and applies its pending migrations (the events tables included). */
+export async function openServiceDatabase(def: ServiceDefinition, config: PlatformConfig, logger: Logger): Promise<{ database: Database; applied: string[] }> {
+  const database = await openDatabase({ service: def.name, databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    // eventsMigrations sort first (0000_events_…), so a service migration may already enqueue events.
+    const { applied } = await migrate(database, [...eventsMigrations, ...def.migrations], logger);
+    return { database, applied };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+export async function openHostedService(def: ServiceDefinition, deps: {
+  config: PlatformConfig;
+  transport: BusTransport;
+  logger: Logger;
+  metrics: Metrics;
+}): Promise<HostedService> {
+  const logger = deps.logger.child({ component: def.name });
+  const { database } = await openServiceDatabase(def, deps.config, logger);
+  const relay = createOutboxRelay({ database, transport: deps.transport, logger, metrics: deps.metrics });
+  const context = createServiceContext({ name: def.name, database, logger, metrics: deps.metrics, onEventsCommitted: () => relay.notify() });
+  const handlers = def.handlers?.(context) ?? {};
+  const consumer = Object.keys(handlers).length === 0 ? undefined : createConsumer({
+    transport: deps.transport,
+    database,
+    group: def.name,
+    handlers,
+    logger,
+    metrics: deps.metrics,
+    blockMs: deps.config.bus.blockMs,
+    maxDeliveries: deps.config.bus.maxDeliveries,
+    reclaimIdleMs: deps.config.bus.reclaimIdleMs,
+    // Handlers that publish write to the outbox; wake the relay after their commit.
+    onOutboxWrite: () => relay.notify(),
+  });
+
+  const readiness: ReadinessCheck[] = [{ name: `${def.name}-database`, check: () => database.ping() }];
+  if (consumer) readiness.push({ name: `${def.name}-consumer`, check: () => consumer.readiness() });
+
+  return {
+    name: def.name,
+    context,
+    readiness,
+    async mount(scope) {
+      await scope.register(async (serviceScope) => def.routes(serviceScope, context), { prefix: servicePrefix(def.name) });
+    },
+    start() {
+      relay.start();
+      consumer?.start();
+    },
+    stopConsumer: { name: `${def.name}-consumer`, close: async () => { await consumer?.stop(); } },
+    stopRelay: { name: `${def.name}-outbox-relay`, close: () => relay.stop() },
+    closeDatabase: { name: `${def.name}-database`, close: () => database.close() },
+  };
+}

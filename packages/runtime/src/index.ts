@@ -1,0 +1,12 @@
+export { defineService, servicePrefix } from './service-definition.ts';
+export type { Publish, ServiceContext, ServiceDefinition } from './service-definition.ts';
+export type { GatewayDefinition, GatewayOptions, MountService } from './gateway-definition.ts';
+export { parsePlatformConfig, platformConfigSchema } from './platform-config.ts';
+export type { PlatformConfig, PlatformConfigOptions } from './platform-config.ts';
+export { formatUpstreams, parseUpstreams } from './upstreams.ts';
+export type { Upstreams } from './upstreams.ts';
+export { describeTransport, openTransport } from './open-transport.ts';
+export { startPlatform } from './start-platform.ts';
+export type { RunningPlatform, StartPlatformOptions } from './start-platform.ts';
+export { migrateServices } from './migrate-services.ts';
+export type { HostedService } from './hosted-service.ts';

@@ -1,0 +1,36 @@
+import type { Logger, Metrics } from '@versaai/kernel';
+import type { Database } from '@versaai/storage';
+import { enqueueEvents, type EventEnvelope } from '@versaai/events';
+import type { ServiceContext } from './service-definition.ts';
+
+/**
+ * The context of one hosted service. `transaction` wakes the outbox relay after a commit that
+ * enqueued events, so they go out at once instead of at the relay's next sweep.
+ */
+export function createServiceContext(opts: {
+  name: string;
+  database: Database;
+  logger: Logger;
+  metrics: Metrics;
+  onEventsCommitted: () => void;
+}): ServiceContext {
+  const { database } = opts;
+  return {
+    name: opts.name,
+    database,
+    db: database.db,
+    logger: opts.logger,
+    metrics: opts.metrics,
+    async transaction(fn) {
+      let enqueued = false;
+      const result = await database.db.transaction().execute((trx) =>
+        fn(trx, async (events: EventEnvelope[]) => {
+          if (events.length === 0) return;
+          await enqueueEvents(trx, events);
+          enqueued = true;
+        }));
+      if (enqueued) opts.onEventsCommitted();
+      return result;
+    },
+  };
+}

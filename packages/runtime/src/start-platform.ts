@@ -1,0 +1,136 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { ConfigError, createHttpApp, createLogger, createMetrics, httpServerStep, redactConfig,
+  type Logger, type ReadinessCheck, type ShutdownStep } from '@versaai/kernel';
+import type { BusTransport } from '@versaai/events';
+import type { GatewayDefinition, MountService } from './gateway-definition.ts';
+import { openHostedService, type HostedService } from './hosted-service.ts';
+import { describeTransport, openTransport } from './open-transport.ts';
+import { parsePlatformConfig, type PlatformConfig } from './platform-config.ts';
+import type { ServiceDefinition } from './service-definition.ts';
+
+export interface StartPlatformOptions {
+  services: ServiceDefinition[];
+  env?: NodeJS.ProcessEnv;
+  /** The edge; given → this process serves the gateway (hosted services in-process, the others proxied). */
+  gateway?: GatewayDefinition;
+  /** True when this process is one of several (`--service`); enables the checks that only matter then. */
+  separateProcesses?: boolean;
+  /** Defaults to a JSON logger on stdout at LOG_LEVEL. */
+  logger?: Logger;
+}
+
+export interface RunningPlatform {
+  /** Base URL of this process, e.g. http://127.0.0.1:8080. */
+  url: string;
+  app: FastifyInstance;
+  config: PlatformConfig;
+  logger: Logger;
+  /** Graceful shutdown, in order: HTTP drain, consumers, relays, proxy, transport, databases. */
+  steps: ShutdownStep[];
+  services: ReadonlyMap<string, HostedService>;
+  stop(): Promise<void>;
+}
+
+function processName(opts: StartPlatformOptions): string {
+  const names = opts.services.map((service) => service.name);
+  if (opts.gateway) names.unshift('gateway');
+  return opts.separateProcesses ? names.join(',') : 'versaai';
+}
+
+function assertGatewayCanReachEveryService(gateway: GatewayDefinition, hosted: Set<string>, config: PlatformConfig): void {
+  const missing = gateway.services().filter((service) => !hosted.has(service) && !config.upstreams[service]?.length);
+  if (missing.length > 0) {
+    throw new ConfigError([{
+      variable: 'VERSAAI_UPSTREAMS',
+      problem: `has no URL for ${missing.join(', ')} (the gateway proxies every service it does not host)`,
+    }]);
+  }
+}
+
+async function runSteps(steps: ShutdownStep[], logger: Logger): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step.close();
+    } catch (error) {
+      logger.error({ err: error, step: step.name }, 'shutdown step failed');
+    }
+  }
+}
+
+function listeningUrl(app: FastifyInstance, host: string): string {
+  const address = app.server.address() as AddressInfo;
+  // A wildcard bind is reachable on loopback; the URL is for this machine's clients and tests.
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${address.port}`;
+}
+
+/** Hosts services (and optionally the gateway) in this process and starts listening. */
+export async function startPlatform(opts: StartPlatformOptions): Promise<RunningPlatform> {
+  const config = parsePlatformConfig(opts.env ?? process.env, { separateProcesses: opts.separateProcesses });
+  const hostedNames = new Set(opts.services.map((service) => service.name));
+  if (hostedNames.size !== opts.services.length) throw new Error('A service is listed twice');
+  if (opts.gateway) assertGatewayCanReachEveryService(opts.gateway, hostedNames, config);
+
+  const logger = opts.logger ?? createLogger({ service: processName(opts), level: config.logLevel });
+  const metrics = createMetrics();
+  const hosted = new Map<string, HostedService>();
+  let transport: BusTransport | undefined;
+  // Teardown of what has been opened so far, used if the boot fails half-way.
+  const openedSteps = (): ShutdownStep[] => [
+    ...[...hosted.values()].map((service) => service.stopConsumer),
+    ...[...hosted.values()].map((service) => service.stopRelay),
+    ...(transport ? [{ name: 'bus-transport', close: () => transport!.close() }] : []),
+    ...[...hosted.values()].map((service) => service.closeDatabase),
+  ];
+
+  let app: FastifyInstance | undefined;
+  try {
+    if (opts.services.length > 0) transport = await openTransport(config, logger);
+    for (const definition of opts.services) {
+      hosted.set(definition.name, await openHostedService(definition, { config, transport: transport!, logger, metrics }));
+    }
+    const readiness: ReadinessCheck[] = [...hosted.values()].flatMap((service) => service.readiness);
+    if (transport) readiness.push({ name: 'bus', check: () => transport!.ping() });
+
+    app = createHttpApp({ service: processName(opts), logger, metrics, readiness });
+    if (opts.gateway) {
+      const mounts = new Map<string, MountService>([...hosted].map(([name, service]) => [name, (scope) => service.mount(scope)]));
+      await opts.gateway.register(app, { logger, hosted: mounts, upstreams: config.upstreams });
+    } else {
+      for (const service of hosted.values()) await service.mount(app);
+    }
+    for (const service of hosted.values()) service.start();
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    if (app) await app.close().catch(() => {});
+    await runSteps(openedSteps(), logger);
+    throw error;
+  }
+
+  const listening = app;
+  const steps: ShutdownStep[] = [
+    httpServerStep(listening),
+    ...(opts.gateway?.close ? [{ name: 'gateway', close: () => opts.gateway!.close!() }] : []),
+    ...openedSteps(),
+  ];
+  const url = listeningUrl(listening, config.host);
+  logger.info({
+    url,
+    services: [...hostedNames],
+    gateway: Boolean(opts.gateway),
+    bus: hosted.size > 0 ? describeTransport(config) : null,
+    config: redactConfig(config),
+  }, 'platform started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    app: listening,
+    config,
+    logger,
+    steps,
+    services: hosted,
+    stop: () => (stopping ??= runSteps(steps, logger)),
+  };
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { GatewayDefinition, GatewayOptions } from '@versaai/runtime';
+import { mountInProcess } from './in-process-edge.ts';
+import { assertValidTable, servicesOf } from './match-route.ts';
+import { registerProxy } from './proxy.ts';
+import { routeTable, type GatewayRoute } from './route-table.ts';
+
+/**
+ * Builds the edge for a route table. Each service named in the table is either hosted in
+ * this process (mounted in-process) or reached through its upstreams (proxied); a service
+ * with neither is a configuration error.
+ */
+export function createGateway(table: readonly GatewayRoute[] = routeTable): GatewayDefinition {
+  assertValidTable(table);
+  return {
+    name: 'gateway',
+    services: () => servicesOf(table),
+    async register(app: FastifyInstance, opts: GatewayOptions) {
+      const hostedServices = [...opts.hosted.keys()];
+      const unknown = hostedServices.filter((name) => !servicesOf(table).includes(name));
+      if (unknown.length > 0) throw new Error(`Gateway route table has no routes for hosted service(s): ${unknown.join(', ')}`);
+      const proxied = table.filter((route) => !opts.hosted.has(route.service));
+      const missing = servicesOf(proxied).filter((service) => !opts.upstreams[service]?.length);
+      if (missing.length > 0) throw new Error(`No upstream configured for service(s): ${missing.join(', ')}`);
+      await mountInProcess(app, table, opts.hosted);
+      await registerProxy(app, proxied, opts.upstreams);
+      opts.logger.info({ inProcess: hostedServices, proxied: servicesOf(proxied) }, 'gateway routes registered');
+    },
+  };
+}
+
+export const gateway = createGateway();

@@ -1,0 +1,36 @@
+import type { GatewayRoute } from './route-table.ts';
+
+/** True when `path` is `prefix` itself or below it (`/api/users/1` is below `/api/users`, `/api/usersx` is not). */
+function isUnder(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+}
+
+/** The table entry with the longest prefix covering the path, or undefined. */
+export function matchRoute(table: readonly GatewayRoute[], path: string): GatewayRoute | undefined {
+  let best: GatewayRoute | undefined;
+  for (const route of table) {
+    if (isUnder(path, route.prefix) && (!best || route.prefix.length > best.prefix.length)) best = route;
+  }
+  return best;
+}
+
+export function servicesOf(table: readonly GatewayRoute[]): string[] {
+  return [...new Set(table.map((route) => route.service))];
+}
+
+/** Checks the table at boot: a bad entry must stop the gateway, not misroute traffic. */
+export function assertValidTable(table: readonly GatewayRoute[]): void {
+  const seen = new Set<string>();
+  for (const route of table) {
+    if (!route.prefix.startsWith('/api/')) throw new Error(`Gateway route "${route.prefix}" must start with /api/`);
+    if (seen.has(route.prefix)) throw new Error(`Gateway route "${route.prefix}" is listed twice`);
+    seen.add(route.prefix);
+    if (!isUnder(route.prefix, `/api/${route.service}`)) {
+      throw new Error(`Gateway route "${route.prefix}" must live under /api/${route.service}, the prefix of its service`);
+    }
+    if (route.auth === 'required') {
+      // Fail loudly rather than let a protected route through without a token check.
+      throw new Error(`Gateway route "${route.prefix}" requires authentication, but this gateway has no token verifier yet`);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { createGateway, matchRoute, routeTable, type GatewayRoute } from '../src/index.ts';
+import { roundRobin } from '../src/round-robin.ts';
+
+const route = (prefix: string, service: string, extra: Partial<GatewayRoute> = {}): GatewayRoute =>
+  ({ prefix, service, auth: 'public', rateLimit: 'standard', bodyLimit: 1024, timeoutMs: 1000, ...extra });
+
+describe('gateway route table', () => {
+  it('picks the longest prefix that covers the path', () => {
+    expect(matchRoute(routeTable, '/api/auth/register')?.rateLimit).toBe('credentials');
+    expect(matchRoute(routeTable, '/api/auth/login')?.prefix).toBe('/api/auth');
+    expect(matchRoute(routeTable, '/api/users/0193')?.service).toBe('users');
+  });
+
+  it('does not match a prefix that is only a string prefix of a segment', () => {
+    expect(matchRoute(routeTable, '/api/usersx/1')).toBeUndefined();
+    expect(matchRoute(routeTable, '/api/auth/registerx')?.prefix).toBe('/api/auth');
+  });
+
+  it('lists the services it routes to', () => {
+    expect(createGateway().services().sort()).toEqual(['auth', 'users']);
+  });
+
+  it('refuses entries that would misroute or skip authentication', () => {
+    expect(() => createGateway([route('/api/users', 'auth')])).toThrow(/must live under \/api\/auth/);
+    expect(() => createGateway([route('/health', 'auth')])).toThrow(/must start with \/api\//);
+    expect(() => createGateway([route('/api/auth', 'auth'), route('/api/auth', 'auth')])).toThrow(/twice/);
+    expect(() => createGateway([route('/api/users', 'users', { auth: 'required' })])).toThrow(/no token verifier/);
+  });
+});
+
+describe('roundRobin', () => {
+  it('hands out every replica in turn', () => {
+    const next = roundRobin(['http://a', 'http://b', 'http://c']);
+    expect(Array.from({ length: 6 }, () => next())).toEqual(['http://a', 'http://b', 'http://c', 'http://a', 'http://b', 'http://c']);
+  });
+});
