@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { requestContext } from './context.ts';
 import type { Logger } from './logger.ts';
@@ -40,7 +40,7 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     trustProxy: opts.trustProxy ?? false,
     requestIdHeader: false,
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: requestIdOf,
     childLoggerFactory: (logger, bindings, childOptions, raw) => {
       const requestId = String((bindings as { requestId?: unknown }).requestId ?? '');
@@ -54,15 +54,10 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     request.correlationId = correlationIdOf(request.raw, request.id);
     reply.header(REQUEST_ID_HEADER, request.id);
     reply.header(CORRELATION_ID_HEADER, request.correlationId);
+    // Everything after this hook runs inside the context: Fastify carries the async scope across
+    // body parsing (AsyncResource), so route handlers see it too (tested over a real socket).
     requestContext.run({ requestId: request.id, correlationId: request.correlationId }, done);
   });
-  // Body parsing resumes from socket events outside the onRequest call chain, so the context
-  // is entered again right before validation and the handler.
-  const reenterContext = (request: { id: string; correlationId: string }, _reply: unknown, done: () => void) => {
-    requestContext.run({ requestId: request.id, correlationId: request.correlationId }, done);
-  };
-  app.addHook('preValidation', reenterContext);
-  app.addHook('preHandler', reenterContext);
 
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');

@@ -5,7 +5,7 @@
 export const REDACTED = '[REDACTED]';
 
 const SECRET_WORDS = new Set([
-  'password', 'passwd', 'pwd', 'passphrase', 'secret', 'secrets', 'token',
+  'password', 'passwd', 'pass', 'pwd', 'passphrase', 'secret', 'secrets', 'token',
   'authorization', 'cookie', 'cookies', 'credential', 'credentials', 'apikey',
 ]);
 // `key` alone is too common (ordering keys, cache keys); it is secret only after one of these words.
