@@ -1,6 +1,7 @@
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { requestContext } from './context.ts';
+import { problem } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { installProblemHandlers } from './problem-handlers.ts';
@@ -42,6 +43,8 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: requestIdOf,
+    // Fastify's own closing 503 is plain JSON; the onRequest hook below answers problem+json instead.
+    return503OnClosing: false,
     childLoggerFactory: (logger, bindings, childOptions, raw) => {
       const requestId = String((bindings as { requestId?: unknown }).requestId ?? '');
       return logger.child({ ...bindings, correlationId: correlationIdOf(raw, requestId) }, childOptions);
@@ -50,10 +53,22 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
 
   app.decorateRequest('correlationId', '');
 
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+
   app.addHook('onRequest', (request, reply, done) => {
     request.correlationId = correlationIdOf(request.raw, request.id);
     reply.header(REQUEST_ID_HEADER, request.id);
     reply.header(CORRELATION_ID_HEADER, request.correlationId);
+    if (closing) {
+      // Requests arriving on kept-alive connections while draining go elsewhere (load balancer retry).
+      reply.header('connection', 'close');
+      done(problem.serviceUnavailable('SHUTTING_DOWN', 'The server is shutting down; retry on another instance.'));
+      return;
+    }
     // Everything after this hook runs inside the context: Fastify carries the async scope across
     // body parsing (AsyncResource), so route handlers see it too (tested over a real socket).
     requestContext.run({ requestId: request.id, correlationId: request.correlationId }, done);

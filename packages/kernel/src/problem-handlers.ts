@@ -81,7 +81,8 @@ export function installProblemHandlers(app: FastifyInstance): void {
       request.log.error({ err: error }, 'unhandled error');
       return sendProblem(request, reply, INTERNAL);
     }
-    if (client.status >= 500) request.log.error({ err: error }, client.detail ?? client.title);
+    // A deliberate 5xx (not ready, shutting down) is worth a warning, not an error report.
+    if (client.status >= 500) request.log.warn({ code: client.code, status: client.status }, client.detail ?? client.title);
     else request.log.info({ code: client.code, status: client.status }, client.detail ?? client.title);
     return sendProblem(request, reply, client);
   });

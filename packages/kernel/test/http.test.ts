@@ -194,6 +194,27 @@ describe('problem+json errors', () => {
   });
 });
 
+describe('while closing', () => {
+  it('answers new requests with 503 SHUTTING_DOWN problem+json while in-flight ones finish', async () => {
+    const { app } = build();
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    let started: () => void = () => {};
+    const slowStarted = new Promise<void>((resolve) => { started = resolve; });
+    app.get('/slow', async () => { started(); await released; return { done: true }; });
+    const inFlight = app.inject({ url: '/slow' });
+    await slowStarted;
+    const closed = app.close();
+    const late = await app.inject({ url: '/health' });
+    expect(late.statusCode).toBe(503);
+    expect(late.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(late.json()).toMatchObject({ code: 'SHUTTING_DOWN', status: 503, requestId: late.headers['x-request-id'] });
+    release();
+    expect((await inFlight).statusCode).toBe(200);
+    await closed;
+  });
+});
+
 describe('probes and metrics', () => {
   it('answers /health', async () => {
     const { app } = build();
