@@ -1,9 +1,15 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runMain } from '@versaai/kernel';
-import { startCommand } from './commands/start.ts';
-import { devDistributedCommand } from './commands/dev-distributed.ts';
-import { dbMigrateCommand } from './commands/db-migrate.ts';
-import { listDeadLettersCommand, replayDeadLetterCommand } from './commands/dead-letters.ts';
+
+// Commands are loaded when run: `start` needs every service, `events dead-letters` needs none.
+const commands = {
+  start: async (opts: { service?: string }) => (await import('./commands/start.ts')).startCommand(opts),
+  devDistributed: async () => (await import('./commands/dev-distributed.ts')).devDistributedCommand(),
+  dbMigrate: async (opts: { service?: string }) => (await import('./commands/db-migrate.ts')).dbMigrateCommand(opts),
+  listDeadLetters: async (opts: { group?: string; limit?: string; json?: boolean }) =>
+    (await import('./commands/dead-letters.ts')).listDeadLettersCommand(opts),
+  replayDeadLetter: async (id: string) => (await import('./commands/dead-letters.ts')).replayDeadLetterCommand(id),
+};
 
 function positiveInteger(value: string): string {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a positive integer');
@@ -16,18 +22,18 @@ function buildProgram(): Command {
   program.command('start')
     .description('serve the platform: every service and the gateway in one process, or only those in --service')
     .option('--service <names>', 'comma-separated services to host in this process (e.g. auth,users or gateway)')
-    .action(startCommand);
+    .action(commands.start);
 
   program.command('dev').description('development helpers')
     .command('distributed')
     .description('run the gateway and every service as separate processes (needs DATABASE_URL and REDIS_URL)')
-    .action(devDistributedCommand);
+    .action(commands.devDistributed);
 
   program.command('db').description('databases')
     .command('migrate')
     .description('apply pending migrations and exit')
     .option('--service <names>', 'only these services')
-    .action(dbMigrateCommand);
+    .action(commands.dbMigrate);
 
   const deadLetters = program.command('events').description('event bus')
     .command('dead-letters').description('events that failed every delivery');
@@ -35,10 +41,10 @@ function buildProgram(): Command {
     .option('--group <group>', 'only this consumer group (service)')
     .option('--limit <n>', 'at most this many', positiveInteger)
     .option('--json', 'print JSON')
-    .action(listDeadLettersCommand);
+    .action(commands.listDeadLetters);
   deadLetters.command('replay')
     .argument('<id>', 'dead letter id (from list)')
-    .action(replayDeadLetterCommand);
+    .action(commands.replayDeadLetter);
 
   return program;
 }
