@@ -17,6 +17,9 @@ async function closedPortUrl(): Promise<string> {
   return url;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (response: Response): Promise<any> => response.json();
+
 const table: GatewayRoute[] = [
   { prefix: '/api/echo', service: 'echo', auth: 'public', rateLimit: 'standard', bodyLimit: 1024, timeoutMs: 5_000 },
   { prefix: '/api/slow', service: 'slow', auth: 'public', rateLimit: 'standard', bodyLimit: 1024, timeoutMs: 200 },
@@ -70,14 +73,14 @@ describe('gateway proxy (distributed topology)', () => {
       body: JSON.stringify({ a: 1 }),
     });
     expect(response.status).toBe(200);
-    const seen = await response.json();
+    const seen = await json(response);
     expect(seen).toMatchObject({ method: 'POST', url: '/api/echo/things?x=1', body: '{"a":1}', correlationId: 'corr-123' });
     expect(seen.requestId).toBe(response.headers.get('x-request-id'));
   });
 
   it('spreads requests over the replicas round-robin', async () => {
     const replicas: string[] = [];
-    for (let i = 0; i < 4; i++) replicas.push((await (await fetch(`${platform.url}/api/echo`)).json()).replica);
+    for (let i = 0; i < 4; i++) replicas.push((await json(await fetch(`${platform.url}/api/echo`))).replica);
     expect(replicas.filter((name) => name === 'echo-1')).toHaveLength(2);
     expect(replicas.filter((name) => name === 'echo-2')).toHaveLength(2);
   });
@@ -86,7 +89,7 @@ describe('gateway proxy (distributed topology)', () => {
     const response = await fetch(`${platform.url}/api/down/anything`);
     expect(response.status).toBe(502);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    const body = await response.json();
+    const body = await json(response);
     expect(body).toMatchObject({ status: 502, code: 'UPSTREAM_UNAVAILABLE', instance: '/api/down/anything' });
     expect(JSON.stringify(body)).not.toContain('127.0.0.1');
   });
@@ -94,7 +97,7 @@ describe('gateway proxy (distributed topology)', () => {
   it('answers 504 UPSTREAM_TIMEOUT when the upstream does not answer within the route timeout', async () => {
     const response = await fetch(`${platform.url}/api/slow`);
     expect(response.status).toBe(504);
-    expect((await response.json()).code).toBe('UPSTREAM_TIMEOUT');
+    expect((await json(response)).code).toBe('UPSTREAM_TIMEOUT');
   });
 
   it('applies the route body limit before proxying', async () => {
@@ -107,6 +110,6 @@ describe('gateway proxy (distributed topology)', () => {
   it('answers paths outside the route table itself with 404 NOT_FOUND', async () => {
     const response = await fetch(`${platform.url}/api/elsewhere`);
     expect(response.status).toBe(404);
-    expect((await response.json()).code).toBe('NOT_FOUND');
+    expect((await json(response)).code).toBe('NOT_FOUND');
   });
 });
