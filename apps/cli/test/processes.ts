@@ -16,17 +16,37 @@ export async function freePort(): Promise<number> {
   });
 }
 
+async function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** `count` consecutive ports that were free a moment ago, for commands that number ports from PORT. */
+export async function freeConsecutivePorts(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    let allFree = true;
+    for (let offset = 0; offset < count && allFree; offset++) allFree = await isFree(base + offset);
+    if (allFree) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
+
 export interface RunningCli {
   name: string;
   child: ChildProcess;
   output(): string;
+  stdout(): string;
   stderr(): string;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** `node --import tsx apps/cli/src/main.ts <args>` with output captured for assertions and failure reports. */
-export function runCli(name: string, args: string[], env: Record<string, string>): RunningCli {
-  const child = spawnNode(MAIN, args, env);
+export function runCli(name: string, args: string[], env: Record<string, string>, script = MAIN): RunningCli {
+  const child = spawnNode(script, args, env);
   child.stdin?.end();
   let stdout = '';
   let stderr = '';
@@ -35,7 +55,7 @@ export function runCli(name: string, args: string[], env: Record<string, string>
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
-  return { name, child, output: () => stdout + stderr, stderr: () => stderr, exit };
+  return { name, child, output: () => stdout + stderr, stdout: () => stdout, stderr: () => stderr, exit };
 }
 
 /** Settings a child must not inherit from the developer's shell, so each test chooses its topology. */

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, createTestRedisPrefix, requireService, waitFor, type TestDatabase, type TestRedisPrefix } from '@versaai/testing';
+import { registerAndAwaitProfile, request } from './http-client.ts';
+import { CLEAN_ENV, freeConsecutivePorts, runCli, terminate, type RunningCli } from './processes.ts';
+
+const available = (await requireService('postgres', 'versaai dev distributed')) && (await requireService('redis', 'versaai dev distributed'));
+
+describe('versaai dev distributed', () => {
+  it('refuses to start without PostgreSQL and Redis', async () => {
+    const cli = runCli('dev', ['dev', 'distributed'], CLEAN_ENV);
+    expect((await cli.exit).code).toBe(78);
+    expect(cli.stderr().trim()).toBe(
+      'Invalid configuration: DATABASE_URL must be a postgres:// URL for the distributed topology; REDIS_URL is required for the distributed topology');
+  });
+
+  describe.skipIf(!available)('with PostgreSQL and Redis', () => {
+    let database: TestDatabase;
+    let redis: TestRedisPrefix;
+    let cli: RunningCli;
+    let gatewayUrl: string;
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      redis = createTestRedisPrefix();
+      const port = await freeConsecutivePorts(3);
+      gatewayUrl = `http://127.0.0.1:${port}`;
+      cli = runCli('dev', ['dev', 'distributed'], {
+        ...CLEAN_ENV, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port),
+        DATABASE_URL: database.url, REDIS_URL: redis.url, VERSAAI_REDIS_PREFIX: redis.prefix,
+      });
+      // The gateway is ready without its upstreams; the users consumer's readiness proves that process is up.
+      await waitFor(async () => {
+        const ready = await request(`http://127.0.0.1:${port + 2}/ready`);
+        return ready.status === 200 && (await request(`${gatewayUrl}/ready`)).status === 200 ? true : undefined;
+      }, { timeoutMs: 90_000, intervalMs: 200 }).catch((error: Error) => { throw new Error(`${error.message}\n${cli.output()}`); });
+    }, 120_000);
+
+    afterAll(async () => {
+      if (cli) await terminate(cli);
+      await redis?.cleanup();
+      await database?.drop();
+    }, 60_000);
+
+    it('runs gateway, auth and users as separate processes behind the gateway', async () => {
+      const { userId, profile } = await registerAndAwaitProfile(gatewayUrl, 'frances@example.com', waitFor);
+      expect(profile.body).toMatchObject({ userId, email: 'frances@example.com' });
+      // Each child's output is prefixed with its name.
+      for (const name of ['gateway', 'auth', 'users']) expect(cli.output()).toContain(`[${name}] {`);
+    });
+
+    it('forwards SIGTERM to every child and exits 0 once they have exited', async () => {
+      const exit = await terminate(cli);
+      expect(exit, cli.output()).toEqual({ code: 0, signal: null });
+      expect(cli.output().match(/"msg":"shutdown finished"/g)).toHaveLength(3);
+    }, 60_000);
+  });
+});

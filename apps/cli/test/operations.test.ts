@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmbeddedTransport } from '@versaai/events';
+import { tempDataDir, type TempDataDir } from '@versaai/testing';
+import { CLEAN_ENV, runCli } from './processes.ts';
+
+// Run through the published entry point, bin/versaai.js, to prove the shim works.
+const BIN = 'apps/cli/bin/versaai.js';
+
+async function versaai(args: string[], env: Record<string, string>) {
+  const cli = runCli('versaai', args, { ...CLEAN_ENV, ...env }, BIN);
+  const exit = await cli.exit;
+  return { code: exit.code, stdout: cli.stdout(), stderr: cli.stderr() };
+}
+
+describe('versaai db migrate', () => {
+  let dataDir: TempDataDir;
+  beforeAll(async () => { dataDir = await tempDataDir(); });
+  afterAll(async () => { await dataDir?.remove(); });
+
+  it('applies the migrations of the chosen services, then reports them up to date', async () => {
+    const first = await versaai(['db', 'migrate', '--service', 'users'], { VERSAAI_DATA_DIR: dataDir.dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.trim()).toBe('users: applied 0000_events_inbox, 0000_events_outbox, 0001_users_profiles');
+    const all = await versaai(['db', 'migrate'], { VERSAAI_DATA_DIR: dataDir.dir });
+    expect(all.stdout.trim().split('\n')).toEqual(['auth: applied 0000_events_inbox, 0000_events_outbox, 0001_auth_credentials', 'users: up to date']);
+  });
+});
+
+describe('versaai events dead-letters', () => {
+  let dataDir: TempDataDir;
+  let deadLetterId: string;
+
+  beforeAll(async () => {
+    dataDir = await tempDataDir();
+    // A real dead letter on the embedded bus: delivered to the users group, then given up on.
+    const transport = createEmbeddedTransport({ file: join(dataDir.dir, 'bus.db') });
+    try {
+      await transport.ensureGroup('users', ['user.registered']);
+      await transport.append([{ stream: 'user.registered', payload: '{"type":"user.registered","broken":true}' }]);
+      const [entry] = await transport.read('users', 'test', ['user.registered'], { count: 1, blockMs: 0 });
+      await transport.deadLetter('users', entry!, 'MALFORMED_EVENT: envelope is invalid');
+      deadLetterId = (await transport.listDeadLetters('users'))[0]!.id;
+    } finally {
+      await transport.close();
+    }
+  });
+  afterAll(async () => { await dataDir?.remove(); });
+
+  it('lists dead letters with their error', async () => {
+    const listed = await versaai(['events', 'dead-letters', 'list', '--group', 'users', '--json'], { VERSAAI_DATA_DIR: dataDir.dir });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: deadLetterId, group: 'users', error: 'MALFORMED_EVENT: envelope is invalid' })]);
+    const other = await versaai(['events', 'dead-letters', 'list', '--group', 'auth'], { VERSAAI_DATA_DIR: dataDir.dir });
+    expect(other.stdout.trim()).toBe('No dead letters for group auth.');
+  });
+
+  it('replays a dead letter once; an unknown id fails', async () => {
+    const replayed = await versaai(['events', 'dead-letters', 'replay', deadLetterId], { VERSAAI_DATA_DIR: dataDir.dir });
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(replayed.stdout.trim()).toBe(`Replayed ${deadLetterId} to group users.`);
+    const again = await versaai(['events', 'dead-letters', 'replay', deadLetterId], { VERSAAI_DATA_DIR: dataDir.dir });
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toBe(`No dead letter with id ${deadLetterId}.`);
+    const listed = await versaai(['events', 'dead-letters', 'list', '--json'], { VERSAAI_DATA_DIR: dataDir.dir });
+    expect(JSON.parse(listed.stdout)).toEqual([]);
+  });
+});
