@@ -28,10 +28,11 @@ describe('versaai dev distributed', () => {
         ...CLEAN_ENV, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port),
         DATABASE_URL: database.url, REDIS_URL: redis.url, VERSAAI_REDIS_PREFIX: redis.prefix,
       });
-      // The gateway is ready without its upstreams; the users consumer's readiness proves that process is up.
+      // The gateway is ready without its upstreams, so every process is asked: auth on PORT+1, users on PORT+2.
+      const urls = [gatewayUrl, `http://127.0.0.1:${port + 1}`, `http://127.0.0.1:${port + 2}`];
       await waitFor(async () => {
-        const ready = await request(`http://127.0.0.1:${port + 2}/ready`);
-        return ready.status === 200 && (await request(`${gatewayUrl}/ready`)).status === 200 ? true : undefined;
+        const statuses = await Promise.all(urls.map(async (url) => (await request(`${url}/ready`)).status));
+        return statuses.every((status) => status === 200) ? true : undefined;
       }, { timeoutMs: 90_000, intervalMs: 200 }).catch((error: Error) => { throw new Error(`${error.message}\n${cli.output()}`); });
     }, 120_000);
 

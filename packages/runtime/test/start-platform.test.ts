@@ -104,5 +104,4 @@ describe('startPlatform with the gateway in-process', () => {
     await expect(startPlatform({ services: [], gateway, env: env(dataDir.dir) }))
       .rejects.toThrow('Invalid configuration: VERSAAI_UPSTREAMS has no URL for notes');
   });
-
 });
