@@ -123,6 +123,12 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
     config: redactConfig(config),
   }, 'platform started');
 
+  if (opts.separateProcesses && hosted.size > 0 && !config.redisUrl) {
+    // Works through the shared bus.db file, but a process only wakes on its own appends: events
+    // from other processes wait for the next poll. Fine for trying things out, not for production.
+    logger.warn({ bus: describeTransport(config) }, 'separate processes share the embedded bus; set REDIS_URL for the distributed topology');
+  }
+
   let stopping: Promise<void> | undefined;
   return {
     url,

@@ -35,6 +35,7 @@ export async function registerProxy(app: FastifyInstance, routes: readonly Gatew
               ...headers,
               'x-request-id': String(request.id),
               ...(context ? { 'x-correlation-id': context.correlationId } : {}),
+              // The gateway is the edge and trusts no client-sent X-Forwarded-For: it states the peer it saw.
               'x-forwarded-for': request.ip,
             };
           },
