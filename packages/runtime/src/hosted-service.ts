@@ -14,7 +14,8 @@ export interface HostedService {
   mount(scope: FastifyInstance): Promise<void>;
   readiness: ReadinessCheck[];
   start(): void;
-  stopConsumer: ShutdownStep;
+  /** Absent when the service has no event handlers. */
+  stopConsumer: ShutdownStep | undefined;
   stopRelay: ShutdownStep;
   closeDatabase: ShutdownStep;
 }
@@ -71,7 +72,7 @@ export async function openHostedService(def: ServiceDefinition, deps: {
       relay.start();
       consumer?.start();
     },
-    stopConsumer: { name: `${def.name}-consumer`, close: async () => { await consumer?.stop(); } },
+    stopConsumer: consumer ? { name: `${def.name}-consumer`, close: () => consumer.stop() } : undefined,
     stopRelay: { name: `${def.name}-outbox-relay`, close: () => relay.stop() },
     closeDatabase: { name: `${def.name}-database`, close: () => database.close() },
   };

@@ -5,6 +5,7 @@ import { ConfigError, createHttpApp, createLogger, createMetrics, httpServerStep
 import type { BusTransport } from '@versaai/events';
 import type { GatewayDefinition, MountService } from './gateway-definition.ts';
 import { openHostedService, type HostedService } from './hosted-service.ts';
+import { parallelStep, runSteps } from './shutdown-steps.ts';
 import { describeTransport, openTransport } from './open-transport.ts';
 import { parsePlatformConfig, type PlatformConfig } from './platform-config.ts';
 import type { ServiceDefinition } from './service-definition.ts';
@@ -48,16 +49,6 @@ function assertGatewayCanReachEveryService(gateway: GatewayDefinition, hosted: S
   }
 }
 
-async function runSteps(steps: ShutdownStep[], logger: Logger): Promise<void> {
-  for (const step of steps) {
-    try {
-      await step.close();
-    } catch (error) {
-      logger.error({ err: error, step: step.name }, 'shutdown step failed');
-    }
-  }
-}
-
 function listeningUrl(app: FastifyInstance, host: string): string {
   const address = app.server.address() as AddressInfo;
   // A wildcard bind is reachable on loopback; the URL is for this machine's clients and tests.
@@ -76,13 +67,18 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
   const metrics = createMetrics();
   const hosted = new Map<string, HostedService>();
   let transport: BusTransport | undefined;
-  // Teardown of what has been opened so far, used if the boot fails half-way.
-  const openedSteps = (): ShutdownStep[] => [
-    ...[...hosted.values()].map((service) => service.stopConsumer),
-    ...[...hosted.values()].map((service) => service.stopRelay),
-    ...(transport ? [{ name: 'bus-transport', close: () => transport!.close() }] : []),
-    ...[...hosted.values()].map((service) => service.closeDatabase),
-  ];
+  // Teardown of what has been opened so far, used if the boot fails half-way. Steps of the
+  // same kind run in parallel: each consumer may wait up to BUS_BLOCK_MS for its read, and
+  // those waits must not add up against the shutdown deadline as services are added.
+  const openedSteps = (): ShutdownStep[] => {
+    const services = [...hosted.values()];
+    return [
+      parallelStep('consumers', services.flatMap((service) => (service.stopConsumer ? [service.stopConsumer] : []))),
+      parallelStep('outbox-relays', services.map((service) => service.stopRelay)),
+      ...(transport ? [{ name: 'bus-transport', close: () => transport!.close() }] : []),
+      parallelStep('databases', services.map((service) => service.closeDatabase)),
+    ];
+  };
 
   let app: FastifyInstance | undefined;
   try {
