@@ -4,7 +4,7 @@ import { runMain } from '@versaai/kernel';
 // Commands are loaded when run: `start` needs every service, `events dead-letters` needs none.
 const commands = {
   start: async (opts: { service?: string }) => (await import('./commands/start.ts')).startCommand(opts),
-  devDistributed: async () => (await import('./commands/dev-distributed.ts')).devDistributedCommand(),
+  devDistributed: async (opts: { replicas?: string }) => (await import('./commands/dev-distributed.ts')).devDistributedCommand(opts),
   dbMigrate: async (opts: { service?: string }) => (await import('./commands/db-migrate.ts')).dbMigrateCommand(opts),
   listDeadLetters: async (opts: { group?: string; limit?: string; json?: boolean }) =>
     (await import('./commands/dead-letters.ts')).listDeadLettersCommand(opts),
@@ -27,6 +27,7 @@ function buildProgram(): Command {
   program.command('dev').description('development helpers')
     .command('distributed')
     .description('run the gateway and every service as separate processes (needs DATABASE_URL and REDIS_URL)')
+    .option('--replicas <spec>', 'replicas per service, e.g. users=2 (default 1 each)')
     .action(commands.devDistributed);
 
   program.command('db').description('databases')

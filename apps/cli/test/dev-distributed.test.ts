@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestRedisPrefix, requireService, waitFor, type TestDatabase, type TestRedisPrefix } from '@versaai/testing';
-import { registerAndAwaitProfile, request } from './http-client.ts';
+import { profileRequestsServed, registerAndAwaitProfile, request } from './http-client.ts';
 import { CLEAN_ENV, freeConsecutivePorts, runCli, terminate, type RunningCli } from './processes.ts';
 
 const available = (await requireService('postgres', 'versaai dev distributed')) && (await requireService('redis', 'versaai dev distributed'));
 
 describe('versaai dev distributed', () => {
+  it('rejects a malformed --replicas', async () => {
+    const cli = runCli('dev', ['dev', 'distributed', '--replicas', 'users=0'], { ...CLEAN_ENV, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect((await cli.exit).code).toBe(78);
+    expect(cli.stderr()).toMatch(/^Invalid configuration: --replicas must look like users=2/);
+  });
+
   it('refuses to start without PostgreSQL and Redis', async () => {
     const cli = runCli('dev', ['dev', 'distributed'], CLEAN_ENV);
     expect((await cli.exit).code).toBe(78);
@@ -18,18 +24,21 @@ describe('versaai dev distributed', () => {
     let redis: TestRedisPrefix;
     let cli: RunningCli;
     let gatewayUrl: string;
+    let usersUrls: string[];
 
     beforeAll(async () => {
       database = await createTestDatabase();
       redis = createTestRedisPrefix();
-      const port = await freeConsecutivePorts(3);
+      // gateway on PORT, auth on PORT+1, two users replicas on PORT+2 and PORT+3.
+      const port = await freeConsecutivePorts(4);
       gatewayUrl = `http://127.0.0.1:${port}`;
-      cli = runCli('dev', ['dev', 'distributed'], {
+      usersUrls = [`http://127.0.0.1:${port + 2}`, `http://127.0.0.1:${port + 3}`];
+      cli = runCli('dev', ['dev', 'distributed', '--replicas', 'users=2'], {
         ...CLEAN_ENV, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port),
         DATABASE_URL: database.url, REDIS_URL: redis.url, VERSAAI_REDIS_PREFIX: redis.prefix,
       });
-      // The gateway is ready without its upstreams, so every process is asked: auth on PORT+1, users on PORT+2.
-      const urls = [gatewayUrl, `http://127.0.0.1:${port + 1}`, `http://127.0.0.1:${port + 2}`];
+      // The gateway is ready without its upstreams, so every process is asked.
+      const urls = [gatewayUrl, `http://127.0.0.1:${port + 1}`, ...usersUrls];
       await waitFor(async () => {
         const statuses = await Promise.all(urls.map(async (url) => (await request(`${url}/ready`)).status));
         return statuses.every((status) => status === 200) ? true : undefined;
@@ -46,13 +55,17 @@ describe('versaai dev distributed', () => {
       const { userId, profile } = await registerAndAwaitProfile(gatewayUrl, 'frances@example.com', waitFor);
       expect(profile.body).toMatchObject({ userId, email: 'frances@example.com' });
       // Each child's output is prefixed with its name.
-      for (const name of ['gateway', 'auth', 'users']) expect(cli.output()).toContain(`[${name}] {`);
+      for (const name of ['gateway', 'auth', 'users-1', 'users-2']) expect(cli.output()).toContain(`[${name}] {`);
+      // Reads through the gateway reach both users replicas.
+      for (let i = 0; i < 4; i++) expect((await request(`${gatewayUrl}/api/users/${userId}`)).status).toBe(200);
+      const served = await Promise.all(usersUrls.map(profileRequestsServed));
+      expect(served.every((count) => count > 0), JSON.stringify(served)).toBe(true);
     });
 
     it('forwards SIGTERM to every child and exits 0 once they have exited', async () => {
       const exit = await terminate(cli);
       expect(exit, cli.output()).toEqual({ code: 0, signal: null });
-      expect(cli.output().match(/"msg":"shutdown finished"/g)).toHaveLength(3);
+      expect(cli.output().match(/"msg":"shutdown finished"/g)).toHaveLength(4);
     }, 60_000);
   });
 });

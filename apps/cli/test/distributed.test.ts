@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestRedisPrefix, requireService, waitFor, type TestDatabase, type TestRedisPrefix } from '@versaai/testing';
-import { registerAndAwaitProfile, request } from './http-client.ts';
+import { profileRequestsServed, registerAndAwaitProfile, request } from './http-client.ts';
 import { CLEAN_ENV, freePort, runCli, terminate, type RunningCli } from './processes.ts';
 
 const available = (await requireService('postgres', 'distributed topology')) && (await requireService('redis', 'distributed topology'));
-
-async function profileRequestsServed(url: string): Promise<number> {
-  const metrics = await (await fetch(`${url}/metrics`)).text();
-  return metrics.split('\n')
-    .filter((line) => line.startsWith('http_request_duration_seconds_count{') && line.includes('route="/api/users/:id"'))
-    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-}
 
 describe.skipIf(!available)('distributed topology: gateway, auth and two users replicas as separate processes', () => {
   let database: TestDatabase;

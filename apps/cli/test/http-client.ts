@@ -26,3 +26,11 @@ export async function registerAndAwaitProfile(
   }, { timeoutMs: 20_000 });
   return { userId, profile };
 }
+
+/** How many GET /api/users/:id requests a process has served, from its own /metrics. */
+export async function profileRequestsServed(url: string): Promise<number> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  return metrics.split('\n')
+    .filter((line) => line.startsWith('http_request_duration_seconds_count{') && line.includes('route="/api/users/:id"'))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}

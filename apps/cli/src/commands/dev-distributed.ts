@@ -21,8 +21,22 @@ function requireDistributedSettings(env: NodeJS.ProcessEnv): void {
   if (issues.length > 0) throw new ConfigError(issues);
 }
 
-function spawnChild(name: string, env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start', '--service', name], {
+/** `users=2,auth=1` → { users: 2, auth: 1 }; every other service runs once. */
+export function parseReplicas(spec: string | undefined, services: string[]): Record<string, number> {
+  const replicas: Record<string, number> = Object.fromEntries(services.map((name) => [name, 1]));
+  for (const part of (spec ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '')) {
+    const match = /^([a-z][a-z0-9_]*)=(\d+)$/.exec(part);
+    const count = match ? Number(match[2]) : 0;
+    if (!match || !services.includes(match[1]!) || count < 1 || count > 16) {
+      throw new ConfigError([{ variable: '--replicas', problem: `must look like users=2 with a service among ${services.join(', ')} and 1 to 16 replicas (got "${part}")` }]);
+    }
+    replicas[match[1]!] = count;
+  }
+  return replicas;
+}
+
+function spawnChild(name: string, service: string, env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start', '--service', service], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -35,21 +49,29 @@ function spawnChild(name: string, env: NodeJS.ProcessEnv): Child {
 }
 
 /**
- * `versaai dev distributed`: the distributed topology on one machine. Every service runs as
- * its own OS process on PORT+1, PORT+2, …; the gateway listens on PORT and proxies to them.
+ * `versaai dev distributed [--replicas users=2]`: the distributed topology on one machine.
+ * Every service (replica) runs as its own OS process on PORT+1, PORT+2, … in service order;
+ * the gateway listens on PORT and proxies to them, round-robin over replicas.
  * Signals go to every child; the command exits once they all have.
  */
-export async function devDistributedCommand(): Promise<void> {
+export async function devDistributedCommand(opts: { replicas?: string } = {}): Promise<void> {
   requireDistributedSettings(process.env);
+  const replicas = parseReplicas(opts.replicas, allServices.map((service) => service.name));
   const { PORT: gatewayPort } = parseConfig(z.object({ PORT: envPort(8080) }), process.env);
   const upstreams: Upstreams = {};
   const children: Child[] = [];
-  allServices.forEach((service, index) => {
-    const port = gatewayPort + 1 + index;
-    upstreams[service.name] = [`http://127.0.0.1:${port}`];
-    children.push(spawnChild(service.name, { ...process.env, PORT: String(port) }));
-  });
-  children.push(spawnChild('gateway', { ...process.env, PORT: String(gatewayPort), VERSAAI_UPSTREAMS: formatUpstreams(upstreams) }));
+  let port = gatewayPort;
+  for (const service of allServices) {
+    const count = replicas[service.name] ?? 1;
+    upstreams[service.name] = [];
+    for (let replica = 1; replica <= count; replica++) {
+      port += 1;
+      upstreams[service.name]!.push(`http://127.0.0.1:${port}`);
+      const name = count === 1 ? service.name : `${service.name}-${replica}`;
+      children.push(spawnChild(name, service.name, { ...process.env, PORT: String(port) }));
+    }
+  }
+  children.push(spawnChild('gateway', 'gateway', { ...process.env, PORT: String(gatewayPort), VERSAAI_UPSTREAMS: formatUpstreams(upstreams) }));
 
   let stopping = false;
   const stopAll = (signal: NodeJS.Signals) => {
