@@ -4,7 +4,9 @@ import { createEmbeddedTransport } from '@versaai/events';
 import { tempDataDir, type TempDataDir } from '@versaai/testing';
 import { CLEAN_ENV, runCli } from './processes.ts';
 
-// Run through the published entry point, bin/versaai.js, to prove the shim works.
+// Run through the published entry point, bin/versaai.js, to prove the shim works. Each test
+// starts several CLI processes one after another, hence the longer timeout on a busy machine.
+const SLOW = { timeout: 180_000 };
 const BIN = 'apps/cli/bin/versaai.js';
 
 async function versaai(args: string[], env: Record<string, string>) {
@@ -13,7 +15,7 @@ async function versaai(args: string[], env: Record<string, string>) {
   return { code: exit.code, stdout: cli.stdout(), stderr: cli.stderr() };
 }
 
-describe('versaai db migrate', () => {
+describe('versaai db migrate', SLOW, () => {
   let dataDir: TempDataDir;
   beforeAll(async () => { dataDir = await tempDataDir(); });
   afterAll(async () => { await dataDir?.remove(); });
@@ -27,7 +29,7 @@ describe('versaai db migrate', () => {
   });
 });
 
-describe('versaai events dead-letters', () => {
+describe('versaai events dead-letters', SLOW, () => {
   let dataDir: TempDataDir;
   let deadLetterId: string;
 
