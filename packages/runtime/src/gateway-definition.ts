@@ -22,6 +22,4 @@ export interface GatewayDefinition {
   /** Service names the gateway routes to (from its route table). */
   services(): string[];
   register(app: FastifyInstance, opts: GatewayOptions): Promise<void>;
-  /** Releases proxy connections; called after the HTTP server has drained. */
-  close?(): Promise<void>;
 }

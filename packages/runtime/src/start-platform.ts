@@ -27,7 +27,7 @@ export interface RunningPlatform {
   app: FastifyInstance;
   config: PlatformConfig;
   logger: Logger;
-  /** Graceful shutdown, in order: HTTP drain, consumers, relays, proxy, transport, databases. */
+  /** Graceful shutdown, in order: HTTP drain (and proxy pools), consumers, relays, transport, databases. */
   steps: ShutdownStep[];
   services: ReadonlyMap<string, HostedService>;
   stop(): Promise<void>;
@@ -105,11 +105,8 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
   }
 
   const listening = app;
-  const steps: ShutdownStep[] = [
-    httpServerStep(listening),
-    ...(opts.gateway?.close ? [{ name: 'gateway', close: () => opts.gateway!.close!() }] : []),
-    ...openedSteps(),
-  ];
+  // Closing the HTTP app also closes the gateway's proxy connection pools (a Fastify onClose hook).
+  const steps: ShutdownStep[] = [httpServerStep(listening), ...openedSteps()];
   const url = listeningUrl(listening, config.host);
   logger.info({
     url,
