@@ -3,14 +3,15 @@ import type { GatewayDefinition, GatewayOptions } from '@versaai/runtime';
 import { mountInProcess } from './in-process-edge.ts';
 import { assertValidTable, servicesOf } from './match-route.ts';
 import { registerProxy } from './proxy.ts';
-import { routeTable, type GatewayRoute } from './route-table.ts';
+import { createRateLimiter, type RateBudgets } from './rate-limiter.ts';
+import { rateBudgets, routeTable, type GatewayRoute } from './route-table.ts';
 
 /**
  * Builds the edge for a route table. Each service named in the table is either hosted in
  * this process (mounted in-process) or reached through its upstreams (proxied); a service
  * with neither is a configuration error.
  */
-export function createGateway(table: readonly GatewayRoute[] = routeTable): GatewayDefinition {
+export function createGateway(table: readonly GatewayRoute[] = routeTable, budgets: RateBudgets = rateBudgets): GatewayDefinition {
   assertValidTable(table);
   return {
     name: 'gateway',
@@ -22,8 +23,10 @@ export function createGateway(table: readonly GatewayRoute[] = routeTable): Gate
       const proxied = table.filter((route) => !opts.hosted.has(route.service));
       const missing = servicesOf(proxied).filter((service) => !opts.upstreams[service]?.length);
       if (missing.length > 0) throw new Error(`No upstream configured for service(s): ${missing.join(', ')}`);
-      await mountInProcess(app, table, opts.hosted);
-      await registerProxy(app, proxied, opts.upstreams);
+      // One limiter per registered edge, shared by its in-process and proxied routes.
+      const take = createRateLimiter(budgets);
+      await mountInProcess(app, table, opts.hosted, take);
+      await registerProxy(app, proxied, opts.upstreams, take);
       opts.logger.info({ inProcess: hostedServices, proxied: servicesOf(proxied) }, 'gateway routes registered');
     },
   };

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import { requestContext } from '@versaai/kernel';
 import type { Upstreams } from '@versaai/runtime';
 import type { GatewayRoute } from './route-table.ts';
+import { addRateLimitHook, type createRateLimiter } from './rate-limiter.ts';
 import { roundRobin } from './round-robin.ts';
 import { upstreamProblem } from './upstream-errors.ts';
 
@@ -16,9 +17,15 @@ const UNDICI_OPTIONS = { connections: 128, pipelining: 1, keepAliveTimeout: 30_0
  * JSON bodies are parsed here (so body limits and INVALID_JSON apply at the edge); any other
  * content type is forwarded as raw bytes.
  */
-export async function registerProxy(app: FastifyInstance, routes: readonly GatewayRoute[], upstreams: Upstreams): Promise<void> {
+export async function registerProxy(
+  app: FastifyInstance,
+  routes: readonly GatewayRoute[],
+  upstreams: Upstreams,
+  take: ReturnType<typeof createRateLimiter>,
+): Promise<void> {
   if (routes.length === 0) return;
   await app.register(async (scope) => {
+    addRateLimitHook(scope, routes, take);
     await scope.register(replyFrom, { undici: UNDICI_OPTIONS, retryMethods: [], disableRequestLogging: true });
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     const pickers = new Map(Object.entries(upstreams).map(([service, urls]) => [service, roundRobin(urls)]));

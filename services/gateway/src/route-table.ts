@@ -18,6 +18,12 @@ export interface GatewayRoute {
   timeoutMs: number;
 }
 
+/** Requests per client address and window, per class. Credential endpoints invite guessing, so theirs is small. */
+export const rateBudgets: Record<RateLimitClass, { limit: number; windowMs: number }> = {
+  credentials: { limit: 10, windowMs: 60_000 },
+  standard: { limit: 600, windowMs: 60_000 },
+};
+
 const KIB = 1024;
 
 export const routeTable: readonly GatewayRoute[] = [

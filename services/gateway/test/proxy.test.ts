@@ -21,6 +21,7 @@ async function closedPortUrl(): Promise<string> {
 const json = async (response: Response): Promise<any> => response.json();
 
 const table: GatewayRoute[] = [
+  { prefix: '/api/echo/login', service: 'echo', auth: 'public', rateLimit: 'credentials', bodyLimit: 1024, timeoutMs: 5_000 },
   { prefix: '/api/echo', service: 'echo', auth: 'public', rateLimit: 'standard', bodyLimit: 1024, timeoutMs: 5_000 },
   { prefix: '/api/slow', service: 'slow', auth: 'public', rateLimit: 'standard', bodyLimit: 1024, timeoutMs: 200 },
   { prefix: '/api/down', service: 'down', auth: 'public', rateLimit: 'standard', bodyLimit: 1024, timeoutMs: 5_000 },
@@ -53,7 +54,7 @@ describe('gateway proxy (distributed topology)', () => {
     const upstreams = `echo=${echoUrls.join('|')},slow=${slowUrl},down=${await closedPortUrl()}`;
     platform = await startPlatform({
       services: [],
-      gateway: createGateway(table),
+      gateway: createGateway(table, { credentials: { limit: 1, windowMs: 60_000 }, standard: { limit: 1_000, windowMs: 60_000 } }),
       separateProcesses: true,
       env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VERSAAI_UPSTREAMS: upstreams },
     });
@@ -105,6 +106,13 @@ describe('gateway proxy (distributed topology)', () => {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ big: 'x'.repeat(2_000) }),
     });
     expect(response.status).toBe(413);
+  });
+
+  it('rate-limits proxied routes at the edge, before the upstream is called', async () => {
+    expect((await fetch(`${platform.url}/api/echo/login`, { method: 'POST' })).status).toBe(200);
+    const limited = await fetch(`${platform.url}/api/echo/login`, { method: 'POST' });
+    expect(limited.status).toBe(429);
+    expect((await json(limited)).code).toBe('RATE_LIMITED');
   });
 
   it('answers paths outside the route table itself with 404 NOT_FOUND', async () => {
