@@ -105,6 +105,28 @@ describeOnBothTopologies('event consumer', (harness: TopologyHarness) => {
     expect(await ledgerRows(database, event.id)).toEqual([{ event_id: event.id, type: 'user.updated', note: 'after fix' }]);
   });
 
+  it('isolates a failing handler inside a shared transaction: the batch commits without it, each handler runs once per delivery', async () => {
+    const { transport, database, group, start } = await setup();
+    const calls = new Map<string, number>();
+    const events = Array.from({ length: 10 }, (_, index) => updated(`batch-${index}`, null));
+    const poison = events[4]!;
+    const failsOnce: EventHandler = async (event, ctx) => {
+      calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
+      await recordToLedger(event, ctx);
+      // The effect was written before the throw: the rollback must remove it.
+      if (event.id === poison.id && calls.get(event.id) === 1) throw new Error('transient');
+    };
+    // reclaimIdleMs long and backoff short: the poison comes back only through its own retry.
+    start({ handlers: { 'user.updated': failsOnce }, transactionBatchSize: 64, batchSize: 32, backoff: { baseMs: 20, maxMs: 50 }, reclaimIdleMs: 10_000 });
+    await append(transport, events.map((event) => ({ type: event.type, payload: encodeEvent(event) })));
+    await waitFor(async () => ((await ledgerRows(database)).length === 10 ? true : undefined));
+    await waitFor(async () => ((await transport.lag(group, [streamFor('user.updated')])) === 0 ? true : undefined));
+    for (const event of events) expect(await ledgerRows(database, event.id)).toHaveLength(1);
+    expect(calls.get(poison.id)).toBe(2);
+    // Events before the poison ran in the rolled-back transaction and again in the next one.
+    for (const event of events.slice(5)) expect(calls.get(event.id)).toBe(1);
+  });
+
   it('dead-letters malformed and unknown-version payloads with the reason and keeps handling valid events', async () => {
     const { transport, database, group, start } = await setup();
     start({ handlers: { 'user.updated': recordToLedger } });

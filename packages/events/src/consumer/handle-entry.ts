@@ -4,6 +4,7 @@ import type { EventEnvelope } from '../envelope.ts';
 import { EventDecodeError } from '../event-errors.ts';
 import { recordInbox } from '../inbox.ts';
 import { enqueueEvents } from '../outbox.ts';
+import type { ServiceDb } from '../service-db.ts';
 import type { BusTransport, StreamEntry } from '../transport.ts';
 import type { EventHandler } from './handler.ts';
 
@@ -28,13 +29,21 @@ export interface EntryHandlingContext {
   maxDeliveries: number;
 }
 
+/** An entry that passed every check before its handler: decoded, not over-delivered, handled here. */
+export interface RunnableEntry {
+  entry: StreamEntry;
+  event: EventEnvelope;
+  handler: EventHandler;
+}
+
 const UNDECODABLE_TYPE = 'undecodable';
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function handleEntry(ctx: EntryHandlingContext, decoded: DecodedEntry): Promise<EntryOutcome> {
+/** Settles what can be settled without running a handler; returns the entry to run otherwise. */
+export async function precheckEntry(ctx: EntryHandlingContext, decoded: DecodedEntry): Promise<EntryOutcome | RunnableEntry> {
   const { entry } = decoded;
   if (!decoded.event) {
     const { error } = decoded;
@@ -48,35 +57,103 @@ export async function handleEntry(ctx: EntryHandlingContext, decoded: DecodedEnt
   }
   const handler = ctx.handlers[event.type];
   if (!handler) return { kind: 'ack', published: false };
+  return { entry, event, handler };
+}
 
+interface Applied {
+  duplicate: boolean;
+  published: boolean;
+}
+
+/** Inbox row + handler effects, written with `trx`: the caller commits them together. */
+async function applyEvent(ctx: EntryHandlingContext, trx: ServiceDb, runnable: RunnableEntry): Promise<Applied> {
+  const { entry, event, handler } = runnable;
   const logger = ctx.logger.child({ eventId: event.id, type: event.type, correlationId: event.correlationId });
+  if (!(await recordInbox(trx, ctx.group, event.id))) {
+    logger.debug({ deliveries: entry.deliveries }, 'duplicate event skipped');
+    return { duplicate: true, published: false };
+  }
   let published = false;
-  let duplicate = false;
+  const publish = async (events: EventEnvelope[]): Promise<void> => {
+    await enqueueEvents(
+      trx,
+      events.map((next) => ({ ...next, causationId: event.id, correlationId: event.correlationId })),
+    );
+    if (events.length > 0) published = true;
+  };
+  // Events created by the handler inherit the correlation id, as they would inside a request.
+  await requestContext.run({ requestId: event.id, correlationId: event.correlationId }, () => handler(event, { trx, logger, publish }));
+  return { duplicate: false, published };
+}
+
+function succeeded(ctx: EntryHandlingContext, runnable: RunnableEntry, applied: Applied): EntryOutcome {
+  if (!applied.duplicate) ctx.metrics?.bus.consumed.inc({ group: ctx.group, type: runnable.event.type });
+  return { kind: 'ack', published: applied.published };
+}
+
+/** One event in its own transaction: a failure affects this event only. */
+export async function runInOwnTransaction(ctx: EntryHandlingContext, runnable: RunnableEntry): Promise<EntryOutcome> {
+  let applied: Applied | undefined;
   try {
     await ctx.database.db.transaction().execute(async (trx) => {
-      if (!(await recordInbox(trx, ctx.group, event.id))) {
-        logger.debug({ deliveries: entry.deliveries }, 'duplicate event skipped');
-        duplicate = true;
-        return;
-      }
-      const publish = async (events: EventEnvelope[]): Promise<void> => {
-        await enqueueEvents(
-          trx,
-          events.map((next) => ({ ...next, causationId: event.id, correlationId: event.correlationId })),
-        );
-        if (events.length > 0) published = true;
-      };
-      // Events created by the handler inherit the correlation id, as they would inside a request.
-      await requestContext.run({ requestId: event.id, correlationId: event.correlationId }, () => handler(event, { trx, logger, publish }));
+      applied = await applyEvent(ctx, trx, runnable);
     });
   } catch (error) {
-    ctx.metrics?.bus.failed.inc({ group: ctx.group, type: event.type });
-    if (entry.deliveries >= ctx.maxDeliveries) return deadLetter(ctx, entry, event.type, errorMessage(error));
-    logger.warn({ err: error, deliveries: entry.deliveries, maxDeliveries: ctx.maxDeliveries }, 'event handler failed; will retry');
-    return { kind: 'retry' };
+    return failed(ctx, runnable, error);
   }
-  if (!duplicate) ctx.metrics?.bus.consumed.inc({ group: ctx.group, type: event.type });
-  return { kind: 'ack', published };
+  return succeeded(ctx, runnable, applied!);
+}
+
+/**
+ * Several events in ONE transaction: one commit instead of one per event, which is what makes
+ * the consumer fast (a commit costs far more than an inbox insert). A failing handler rolls the
+ * transaction back; that event gets its failure outcome and the others run again in a new
+ * transaction, so every handler still runs once per delivery of its own event and a failure
+ * never leaves a neighbour's effect half-applied.
+ */
+export async function runInSharedTransaction(ctx: EntryHandlingContext, runnables: RunnableEntry[]): Promise<EntryOutcome[]> {
+  const outcomes = new Map<RunnableEntry, EntryOutcome>();
+  let remaining = runnables;
+  while (remaining.length > 0) {
+    const results: Applied[] = [];
+    let culprit: { index: number; error: unknown } | undefined;
+    try {
+      await ctx.database.db.transaction().execute(async (trx) => {
+        for (const [index, runnable] of remaining.entries()) {
+          try {
+            results.push(await applyEvent(ctx, trx, runnable));
+          } catch (error) {
+            culprit = { index, error };
+            throw error;
+          }
+        }
+      });
+    } catch (error) {
+      if (!culprit) {
+        // Begin or commit failed: nothing of this transaction was applied.
+        for (const runnable of remaining) outcomes.set(runnable, await failed(ctx, runnable, error));
+        break;
+      }
+      const failedRunnable = remaining[culprit.index]!;
+      outcomes.set(failedRunnable, await failed(ctx, failedRunnable, culprit.error));
+      remaining = remaining.filter((runnable) => runnable !== failedRunnable);
+      continue;
+    }
+    remaining.forEach((runnable, index) => outcomes.set(runnable, succeeded(ctx, runnable, results[index]!)));
+    break;
+  }
+  return runnables.map((runnable) => outcomes.get(runnable)!);
+}
+
+async function failed(ctx: EntryHandlingContext, runnable: RunnableEntry, error: unknown): Promise<EntryOutcome> {
+  const { entry, event } = runnable;
+  ctx.metrics?.bus.failed.inc({ group: ctx.group, type: event.type });
+  if (entry.deliveries >= ctx.maxDeliveries) return deadLetter(ctx, entry, event.type, errorMessage(error));
+  ctx.logger.warn(
+    { err: error, eventId: event.id, type: event.type, deliveries: entry.deliveries, maxDeliveries: ctx.maxDeliveries },
+    'event handler failed; will retry',
+  );
+  return { kind: 'retry' };
 }
 
 async function deadLetter(ctx: EntryHandlingContext, entry: StreamEntry, type: string, reason: string): Promise<EntryOutcome> {
