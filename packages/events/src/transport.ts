@@ -65,6 +65,12 @@ export interface BusTransport {
   replayDeadLetter(id: string): Promise<DeadLetter | null>;
   /** Removes only entries every live group has consumed and acked, and older than retention; returns how many. */
   trim(streams: string[], opts: TrimOptions): Promise<number>;
+  /**
+   * Forgets consumers of the group idle at least `idleMs` that hold no pending entry: every
+   * restart is a new consumer name, and without this the group's consumer list only grows.
+   * Returns how many were removed.
+   */
+  pruneConsumers(group: string, streams: string[], idleMs: number): Promise<number>;
   /** Entries not yet delivered to the group + entries delivered but not acked. */
   lag(group: string, streams: string[]): Promise<number>;
   ping(): Promise<void>;

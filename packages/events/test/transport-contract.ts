@@ -236,6 +236,29 @@ export function describeTransportContract(name: string, makeTransport: () => Bus
       expect(await bus.trim([s], { retentionMs: 0, liveGroupIdleMs: 1_000 })).toBe(2);
     });
 
+    it('pruneConsumers forgets idle consumers without pending entries and never loses a pending one', async () => {
+      const s = stream();
+      const g = group();
+      await bus.ensureGroup(g, [s]);
+      await append(s, 'done', 'held');
+      const [done] = await bus.read(g, 'finished', [s], { count: 1, blockMs: 0 });
+      await bus.ack(g, [done!]);
+      await bus.read(g, 'crashed', [s], { count: 1, blockMs: 0 });
+      expect(await bus.pruneConsumers(g, [s], 60_000)).toBe(0);
+      await sleep(120);
+      expect(await bus.pruneConsumers(g, [s], 100)).toBe(1);
+      // The crashed consumer's entry is still pending and can still be reclaimed.
+      const claimed = await bus.claimIdle(g, 'rescuer', [s], 100, 10);
+      expect(payloads(claimed)).toEqual(['held']);
+      await bus.ack(g, claimed);
+      // Both hold nothing now; 'rescuer' was active a moment ago, so only 'crashed' is idle enough.
+      expect(await bus.pruneConsumers(g, [s], 100)).toBe(1);
+      await sleep(120);
+      expect(await bus.pruneConsumers(g, [s], 100)).toBe(1);
+      expect(await bus.pruneConsumers(g, [s], 0)).toBe(0);
+      expect(await bus.lag(g, [s])).toBe(0);
+    });
+
     it('lag counts undelivered and pending entries over all streams', async () => {
       const [a, b] = [stream('a'), stream('b')];
       await bus.ensureGroup(group(), [a, b]);

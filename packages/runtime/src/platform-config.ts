@@ -29,6 +29,10 @@ export const platformConfigSchema = z.object({
   BUS_MAX_DELIVERIES: envPositiveInt(5),
   BUS_RECLAIM_IDLE_MS: envDurationMs(30_000),
   BUS_BLOCK_MS: envDurationMs(5_000),
+  BUS_HOUSEKEEPING_INTERVAL_MS: envDurationMs(60_000).refine((ms) => ms >= 1_000, 'must be at least 1s'),
+  BUS_RETENTION_MS: envDurationMs(60 * 60_000),
+  BUS_LIVE_GROUP_IDLE_MS: envDurationMs(7 * 24 * 60 * 60_000),
+  BUS_INBOX_RETENTION_MS: envDurationMs(7 * 24 * 60 * 60_000),
   VERSAAI_UPSTREAMS: upstreamsSchema,
 });
 
@@ -41,7 +45,17 @@ export interface PlatformConfig {
   redisPrefix: string;
   logLevel: (typeof LOG_LEVELS)[number];
   shutdownDeadlineMs: number;
-  bus: { maxDeliveries: number; reclaimIdleMs: number; blockMs: number };
+  bus: {
+    maxDeliveries: number;
+    reclaimIdleMs: number;
+    blockMs: number;
+    housekeepingIntervalMs: number;
+    /** Consumed entries younger than this stay in the streams (new groups start from them). */
+    retentionMs: number;
+    /** A group whose consumers were all silent this long no longer holds entries back from trimming. */
+    liveGroupIdleMs: number;
+    inboxRetentionMs: number;
+  };
   upstreams: Upstreams;
 }
 
@@ -67,7 +81,15 @@ export function parsePlatformConfig(env: NodeJS.ProcessEnv = process.env, opts: 
     redisPrefix: raw.VERSAAI_REDIS_PREFIX,
     logLevel: raw.LOG_LEVEL,
     shutdownDeadlineMs: raw.SHUTDOWN_DEADLINE_MS,
-    bus: { maxDeliveries: raw.BUS_MAX_DELIVERIES, reclaimIdleMs: raw.BUS_RECLAIM_IDLE_MS, blockMs: raw.BUS_BLOCK_MS },
+    bus: {
+      maxDeliveries: raw.BUS_MAX_DELIVERIES,
+      reclaimIdleMs: raw.BUS_RECLAIM_IDLE_MS,
+      blockMs: raw.BUS_BLOCK_MS,
+      housekeepingIntervalMs: raw.BUS_HOUSEKEEPING_INTERVAL_MS,
+      retentionMs: raw.BUS_RETENTION_MS,
+      liveGroupIdleMs: raw.BUS_LIVE_GROUP_IDLE_MS,
+      inboxRetentionMs: raw.BUS_INBOX_RETENTION_MS,
+    },
     upstreams: raw.VERSAAI_UPSTREAMS ?? {},
   };
 }

@@ -6,6 +6,7 @@ import type { BusTransport } from '@versaai/events';
 import type { GatewayDefinition, MountService } from './gateway-definition.ts';
 import { openHostedService, type HostedService } from './hosted-service.ts';
 import { parallelStep, runSteps } from './shutdown-steps.ts';
+import { startBusHousekeeping } from './bus-housekeeping.ts';
 import { describeTransport, openTransport } from './open-transport.ts';
 import { parsePlatformConfig, type PlatformConfig } from './platform-config.ts';
 import type { ServiceDefinition } from './service-definition.ts';
@@ -67,12 +68,14 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
   const metrics = createMetrics();
   const hosted = new Map<string, HostedService>();
   let transport: BusTransport | undefined;
+  let housekeeping: ShutdownStep | undefined;
   // Teardown of what has been opened so far, used if the boot fails half-way. Steps of the
   // same kind run in parallel: each consumer may wait up to BUS_BLOCK_MS for its read, and
   // those waits must not add up against the shutdown deadline as services are added.
   const openedSteps = (): ShutdownStep[] => {
     const services = [...hosted.values()];
     return [
+      ...(housekeeping ? [housekeeping] : []),
       parallelStep('consumers', services.flatMap((service) => (service.stopConsumer ? [service.stopConsumer] : []))),
       parallelStep('outbox-relays', services.map((service) => service.stopRelay)),
       ...(transport ? [{ name: 'bus-transport', close: () => transport!.close() }] : []),
@@ -97,6 +100,14 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
       for (const service of hosted.values()) await service.mount(app);
     }
     for (const service of hosted.values()) service.start();
+    if (transport) {
+      housekeeping = startBusHousekeeping({
+        transport,
+        services: [...hosted.values()].map((service) => ({ name: service.name, database: service.context.database, consumes: Boolean(service.stopConsumer) })),
+        config,
+        logger,
+      });
+    }
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     if (app) await app.close().catch(() => {});

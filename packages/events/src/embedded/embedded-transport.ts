@@ -101,6 +101,10 @@ export function createEmbeddedTransport(opts: EmbeddedTransportOptions): BusTran
       assertOpen();
       return retention.lag(group, streams);
     },
+    async pruneConsumers(group, streams, idleMs) {
+      assertOpen();
+      return retention.pruneConsumers.immediate(group, streams, idleMs);
+    },
     async ping() {
       assertOpen();
       db.prepare('SELECT 1').get();

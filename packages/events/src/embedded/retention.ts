@@ -15,6 +15,10 @@ export function createRetention(db: Database.Database) {
     'SELECT COUNT(*) AS n FROM bus_pending WHERE group_name = ? AND stream = ?');
   const countAfter = db.prepare<[string, number], { n: number }>(
     'SELECT COUNT(*) AS n FROM bus_entries WHERE stream = ? AND seq > ?');
+  const removeIdleConsumers = db.prepare<[string, string, number]>(
+    `DELETE FROM bus_consumers WHERE group_name = ? AND stream = ? AND seen_at <= ?
+       AND NOT EXISTS (SELECT 1 FROM bus_pending p WHERE p.group_name = bus_consumers.group_name
+                       AND p.stream = bus_consumers.stream AND p.consumer = bus_consumers.consumer)`);
   const removeBefore = db.prepare<[string, number, number]>(
     'DELETE FROM bus_entries WHERE stream = ? AND seq < ? AND created_at < ?');
 
@@ -52,5 +56,11 @@ export function createRetention(db: Database.Database) {
       return removed;
     },
     lag: (group: string, streams: string[]) => lag(group, streams),
+    pruneConsumers: db.transaction((group: string, streams: string[], idleMs: number): number => {
+      const cutoff = Date.now() - idleMs;
+      let removed = 0;
+      for (const stream of streams) removed += removeIdleConsumers.run(group, stream, cutoff).changes;
+      return removed;
+    }),
   };
 }

@@ -69,6 +69,7 @@ export function createRedisTransport(opts: RedisTransportOptions): BusTransport 
     replayDeadLetter: deadLetters.replayDeadLetter,
     trim: retention.trim,
     lag: retention.lag,
+    pruneConsumers: retention.pruneConsumers,
     async ping() {
       await redis.ping();
     },

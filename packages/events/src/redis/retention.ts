@@ -4,6 +4,24 @@ import type { RedisKeys } from './keys.ts';
 import { pairsToRecord } from './replies.ts';
 import { minStreamId, nextStreamId } from './stream-ids.ts';
 
+// Atomic, so a consumer cannot receive an entry between the check and the deletion
+// (XGROUP DELCONSUMER drops the consumer's pending entries with it).
+const PRUNE_CONSUMERS_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local ok, consumers = pcall(redis.call, 'XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
+if not ok then return 0 end
+local removed = 0
+for _, fields in ipairs(consumers) do
+  local info = {}
+  for i = 1, #fields, 2 do info[fields[i]] = fields[i + 1] end
+  if tonumber(info['pending']) == 0 and tonumber(info['idle']) >= tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
+    removed = removed + 1
+  end
+end
+return removed
+`;
+
 interface GroupInfo {
   name: string;
   consumers: number;
@@ -104,5 +122,13 @@ export function createRetention(redis: Redis, keys: RedisKeys) {
     return total;
   }
 
-  return { trim, lag };
+  async function pruneConsumers(groupName: string, streams: string[], idleMs: number): Promise<number> {
+    let removed = 0;
+    for (const stream of streams) {
+      removed += Number(await redis.eval(PRUNE_CONSUMERS_SCRIPT, 1, keys.stream(stream), groupName, Math.max(0, Math.floor(idleMs))));
+    }
+    return removed;
+  }
+
+  return { trim, lag, pruneConsumers };
 }
