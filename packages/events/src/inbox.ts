@@ -15,6 +15,24 @@ export async function recordInbox(trx: ServiceDb, group: string, eventId: string
   return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
+/**
+ * recordInbox for many events in one statement: returns the ids that were new. Duplicates in
+ * `eventIds` count once. Same transaction rules as recordInbox.
+ */
+export async function recordInboxBatch(trx: ServiceDb, group: string, eventIds: readonly string[]): Promise<Set<string>> {
+  // Sorted: concurrent replicas then lock inbox keys in the same order and cannot deadlock.
+  const unique = [...new Set(eventIds)].sort();
+  if (unique.length === 0) return new Set();
+  const processedAt = new Date().toISOString();
+  const inserted = await trx
+    .insertInto('versaai_inbox')
+    .values(unique.map((eventId) => ({ group_name: group, event_id: eventId, processed_at: processedAt })))
+    .onConflict((conflict) => conflict.columns(['group_name', 'event_id']).doNothing())
+    .returning('event_id')
+    .execute();
+  return new Set(inserted.map((row) => String(row.event_id)));
+}
+
 /** Deletes inbox rows older than `olderThanMs`: redeliveries never come that late (streams are trimmed before). */
 export async function pruneInbox(db: ServiceDb, olderThanMs: number): Promise<number> {
   const cutoff = new Date(Date.now() - olderThanMs).toISOString();

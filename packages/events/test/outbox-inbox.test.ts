@@ -3,7 +3,7 @@ import { describeOnBothDialects } from '@versaai/testing';
 import { beforeAll, expect, it } from 'vitest';
 import { createEvent } from '../src/create-event.ts';
 import { decodeEvent } from '../src/decode-event.ts';
-import { pruneInbox, recordInbox } from '../src/inbox.ts';
+import { pruneInbox, recordInbox, recordInboxBatch } from '../src/inbox.ts';
 import { eventsMigrations } from '../src/migrations.ts';
 import { enqueueEvents } from '../src/outbox.ts';
 import { streamFor } from '../src/transport.ts';
@@ -71,6 +71,16 @@ describeOnBothDialects('outbox and inbox tables', (harness) => {
     const again = await database.db.transaction().execute((trx) => recordInbox(trx, 'chat', 'event-1'));
     const otherGroup = await database.db.transaction().execute((trx) => recordInbox(trx, 'ai', 'event-1'));
     expect([first, again, otherGroup]).toEqual([true, false, true]);
+  });
+
+  it('records a batch in one statement and reports only the ids it had not seen', async () => {
+    await database.db.transaction().execute((trx) => recordInbox(trx, 'batch', 'seen-before'));
+    const fresh = await database.db.transaction().execute((trx) =>
+      recordInboxBatch(trx, 'batch', ['b-2', 'seen-before', 'b-1', 'b-2']));
+    expect([...fresh].sort()).toEqual(['b-1', 'b-2']);
+    const again = await database.db.transaction().execute((trx) => recordInboxBatch(trx, 'batch', ['b-1', 'b-3']));
+    expect([...again]).toEqual(['b-3']);
+    expect(await database.db.transaction().execute((trx) => recordInboxBatch(trx, 'batch', []))).toEqual(new Set());
   });
 
   it('forgets an inbox row whose transaction rolled back', async () => {

@@ -2,7 +2,7 @@ import { requestContext, type Logger, type Metrics } from '@versaai/kernel';
 import type { Database } from '@versaai/storage';
 import type { EventEnvelope } from '../envelope.ts';
 import { EventDecodeError } from '../event-errors.ts';
-import { recordInbox } from '../inbox.ts';
+import { recordInbox, recordInboxBatch } from '../inbox.ts';
 import { enqueueEvents } from '../outbox.ts';
 import type { ServiceDb } from '../service-db.ts';
 import type { BusTransport, StreamEntry } from '../transport.ts';
@@ -67,12 +67,19 @@ interface Applied {
 
 /** Inbox row + handler effects, written with `trx`: the caller commits them together. */
 async function applyEvent(ctx: EntryHandlingContext, trx: ServiceDb, runnable: RunnableEntry): Promise<Applied> {
-  const { entry, event, handler } = runnable;
+  if (!(await recordInbox(trx, ctx.group, runnable.event.id))) return skipDuplicate(ctx, runnable);
+  return runHandler(ctx, trx, runnable);
+}
+
+function skipDuplicate(ctx: EntryHandlingContext, runnable: RunnableEntry): Applied {
+  ctx.logger.debug({ eventId: runnable.event.id, type: runnable.event.type, deliveries: runnable.entry.deliveries }, 'duplicate event skipped');
+  return { duplicate: true, published: false };
+}
+
+/** The handler's effects, after its inbox row was recorded in the same transaction. */
+async function runHandler(ctx: EntryHandlingContext, trx: ServiceDb, runnable: RunnableEntry): Promise<Applied> {
+  const { event, handler } = runnable;
   const logger = ctx.logger.child({ eventId: event.id, type: event.type, correlationId: event.correlationId });
-  if (!(await recordInbox(trx, ctx.group, event.id))) {
-    logger.debug({ deliveries: entry.deliveries }, 'duplicate event skipped');
-    return { duplicate: true, published: false };
-  }
   let published = false;
   const publish = async (events: EventEnvelope[]): Promise<void> => {
     await enqueueEvents(
@@ -119,9 +126,16 @@ export async function runInSharedTransaction(ctx: EntryHandlingContext, runnable
     let culprit: { index: number; error: unknown } | undefined;
     try {
       await ctx.database.db.transaction().execute(async (trx) => {
+        // One inbox statement for the whole batch; only events it had not seen run their handler.
+        const fresh = await recordInboxBatch(trx, ctx.group, remaining.map((runnable) => runnable.event.id));
         for (const [index, runnable] of remaining.entries()) {
+          // delete(): the same event twice in one batch runs once.
+          if (!fresh.delete(runnable.event.id)) {
+            results.push(skipDuplicate(ctx, runnable));
+            continue;
+          }
           try {
-            results.push(await applyEvent(ctx, trx, runnable));
+            results.push(await runHandler(ctx, trx, runnable));
           } catch (error) {
             culprit = { index, error };
             throw error;
