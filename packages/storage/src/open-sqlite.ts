@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from './database.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 export function openSqliteDatabase(service: string, file: string): Database {
   mkdirSync(dirname(file), { recursive: true });
@@ -14,7 +15,7 @@ export function openSqliteDatabase(service: string, file: string): Database {
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: connection }) }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) }); // eslint-disable-line @typescript-eslint/no-explicit-any
   let closed: Promise<void> | undefined;
   return {
     db,
