@@ -83,6 +83,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   const retries = new RetrySchedule();
   const failurePause = new WakeableSleep();
   let acks: PendingRef[] = [];
+  /** Resolves with the error of the acks in flight, or undefined: never rejects unobserved. */
+  let ackInFlight: Promise<unknown> = Promise.resolve(undefined);
   let state: State = 'new';
   let deathCause: unknown;
   let loop: Promise<void> | undefined;
@@ -175,10 +177,12 @@ export function createConsumer(options: ConsumerOptions): Consumer {
           if (state === 'starting') state = 'running';
           logger.info({ streams }, 'consumer started');
         }
+        // The previous batch's acks travel while this read waits: one round trip less per batch.
         const entries = await fetchBatch();
         // Entries already read are handled even when stop() came meanwhile: they are ours now.
         if (entries.length > 0) await processBatch(entries);
-        await flushAcks();
+        await settleAcks();
+        ackInFlight = flushAcks().then(() => undefined, (error: unknown) => error ?? new Error('ack failed'));
         await refreshLag();
         failures = 0;
       } catch (error) {
@@ -188,7 +192,16 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         if (isRunning()) await failurePause.sleep(retryInMs);
       }
     }
-    await flushAcks().catch((error: unknown) => logger.warn({ err: error }, 'could not flush acks on stop; entries will be redelivered'));
+    await settleAcks()
+      .then(flushAcks)
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not flush acks on stop; entries will be redelivered'));
+  }
+
+  /** Waits for the acks in flight; their failure (the entries are back in `acks`) surfaces here. */
+  async function settleAcks(): Promise<void> {
+    const failure = await ackInFlight;
+    ackInFlight = Promise.resolve(undefined);
+    if (failure !== undefined) throw failure;
   }
 
   return {
