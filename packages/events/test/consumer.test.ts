@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createMetrics } from '@versaai/kernel';
+import { createLogger, createMetrics } from '@versaai/kernel';
 import { migrate } from '@versaai/storage';
 import { waitFor } from '@versaai/testing';
 import { afterEach, expect, it } from 'vitest';
@@ -176,6 +176,23 @@ describeOnBothTopologies('event consumer', (harness: TopologyHarness) => {
     const followUp = decodeEvent(row.payload);
     expect(followUp).toMatchObject({ type: 'notification.sent', causationId: incoming.id, correlationId: 'corr-from-request' });
     await waitFor(async () => (outboxWrites === 1 ? true : undefined));
+  });
+
+  it('gives handlers a logger bound to the event (eventId, type, correlationId)', async () => {
+    const { transport, start } = await setup();
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({ service: 'consumer-test', level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    const logs: EventHandler = async (_event, ctx) => {
+      ctx.logger.info('handled');
+      ctx.logger.info('same logger');
+    };
+    start({ handlers: { 'user.updated': logs }, logger });
+    const incoming = { ...updated('logged'), correlationId: 'corr-logged' };
+    await append(transport, [{ type: incoming.type, payload: encodeEvent(incoming) }]);
+    const handled = await waitFor(() => lines.filter((line) => line.msg === 'handled' || line.msg === 'same logger').length === 2 ? lines : undefined);
+    for (const line of handled.filter((entry) => entry.msg === 'handled' || entry.msg === 'same logger')) {
+      expect(line).toMatchObject({ eventId: incoming.id, type: 'user.updated', correlationId: 'corr-logged' });
+    }
   });
 
   it('reclaims the entries of a consumer that died without acknowledging them', async () => {

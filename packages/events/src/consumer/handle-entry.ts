@@ -6,7 +6,7 @@ import { recordInbox, recordInboxBatch } from '../inbox.ts';
 import { enqueueEvents } from '../outbox.ts';
 import type { ServiceDb } from '../service-db.ts';
 import type { BusTransport, StreamEntry } from '../transport.ts';
-import type { EventHandler } from './handler.ts';
+import type { EventHandler, HandlerContext } from './handler.ts';
 
 /** An entry read from the bus with the result of decoding it. */
 export type DecodedEntry = { entry: StreamEntry; event: EventEnvelope; error?: undefined } | { entry: StreamEntry; event?: undefined; error: Error };
@@ -79,7 +79,6 @@ function skipDuplicate(ctx: EntryHandlingContext, runnable: RunnableEntry): Appl
 /** The handler's effects, after its inbox row was recorded in the same transaction. */
 async function runHandler(ctx: EntryHandlingContext, trx: ServiceDb, runnable: RunnableEntry): Promise<Applied> {
   const { event, handler } = runnable;
-  const logger = ctx.logger.child({ eventId: event.id, type: event.type, correlationId: event.correlationId });
   let published = false;
   const publish = async (events: EventEnvelope[]): Promise<void> => {
     await enqueueEvents(
@@ -89,7 +88,17 @@ async function runHandler(ctx: EntryHandlingContext, trx: ServiceDb, runnable: R
     if (events.length > 0) published = true;
   };
   // Events created by the handler inherit the correlation id, as they would inside a request.
-  await requestContext.run({ requestId: event.id, correlationId: event.correlationId }, () => handler(event, { trx, logger, publish }));
+  const context: HandlerContext = {
+    trx,
+    publish,
+    // Built on first use: a pino child serialises its bindings at once, and most handlers never log.
+    get logger() {
+      const logger = ctx.logger.child({ eventId: event.id, type: event.type, correlationId: event.correlationId });
+      Object.defineProperty(context, 'logger', { value: logger });
+      return logger;
+    },
+  };
+  await requestContext.run({ requestId: event.id, correlationId: event.correlationId }, () => handler(event, context));
   return { duplicate: false, published };
 }
 
