@@ -36,7 +36,7 @@ export function planScenarios(opts: { quick: boolean; withPostgres: boolean; onl
   // Swept on this machine: 100, 200 and 500 per read and per transaction give the same full-speed
   // throughput (the consumer is CPU-bound per event); bigger batches raise p99 at 5,000/s.
   const sqliteTuning = tuning ?? { batchSize: 100, transactionBatchSize: 100, concurrency: 1, blockMs: 1_000 };
-  const postgresTuning = tuning ?? { batchSize: 100, transactionBatchSize: 100, concurrency: 1, blockMs: 1_000 };
+  const postgresTuning = tuning ?? { batchSize: 100, transactionBatchSize: 100, concurrency: 8, blockMs: 1_000 };
   const base = { publishBatchSize: PUBLISH_BATCH_SIZE, warmUpEvents, profileEvents: 0 };
   const profileEvents = opts.quick ? 2_000 : 20_000;
   const scenarios: ScenarioSpec[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runKeyed } from '../src/consumer/keyed-concurrency.ts';
+import { partitionByKey, runKeyed } from '../src/consumer/keyed-concurrency.ts';
 
 interface Item {
   key: string | null;
@@ -61,5 +61,24 @@ describe('runKeyed', () => {
     });
     await expect(run).rejects.toThrow('boom');
     expect(done).toEqual(['ok']);
+  });
+});
+
+describe('partitionByKey', () => {
+  const item = (key: string | null, name: string) => ({ event: { key }, name });
+
+  it('keeps each key in one part, in order, and spreads the rest round-robin', () => {
+    const items = [item('a', 'a1'), item('b', 'b1'), item(null, 'n1'), item('a', 'a2'), item('c', 'c1'), item('b', 'b2'), item(null, 'n2')];
+    const parts = partitionByKey(items, 3).map((part) => part.map((entry) => entry.name));
+    expect(parts).toEqual([['a1', 'a2', 'c1'], ['b1', 'b2', 'n2'], ['n1']]);
+    for (const key of ['a', 'b']) {
+      expect(parts.filter((part) => part.some((name) => name.startsWith(key)))).toHaveLength(1);
+    }
+  });
+
+  it('never makes more parts than items, nor empty ones, and one part when asked for one', () => {
+    expect(partitionByKey([item(null, 'x')], 8)).toHaveLength(1);
+    expect(partitionByKey([], 8)).toEqual([]);
+    expect(partitionByKey([item('a', '1'), item('b', '2')], 1).map((part) => part.length)).toEqual([2]);
   });
 });

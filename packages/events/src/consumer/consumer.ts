@@ -11,7 +11,7 @@ import {
   type DecodedEntry, type EntryHandlingContext, type EntryOutcome, type RunnableEntry,
 } from './handle-entry.ts';
 import type { EventHandler } from './handler.ts';
-import { runKeyed } from './keyed-concurrency.ts';
+import { partitionByKey, runKeyed } from './keyed-concurrency.ts';
 import { RetrySchedule, type PendingRef } from './retry-schedule.ts';
 
 export interface ConsumerOptions {
@@ -41,7 +41,11 @@ export interface ConsumerOptions {
    * transaction and up to `concurrency` of them run at once.
    */
   transactionBatchSize?: number;
-  /** With transactionBatchSize 1: handlers running at once (default 8); events with the same key never run concurrently. */
+  /**
+   * Transactions running at once (default 8): with transactionBatchSize 1, one per event; on
+   * PostgreSQL also the shared transactions a batch is split into. Events with the same key
+   * never run concurrently.
+   */
   concurrency?: number;
   /** How often the lag gauge is refreshed (default 5 s). */
   lagIntervalMs?: number;
@@ -130,11 +134,16 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       });
       return;
     }
-    for (let start = 0; start < runnables.length; start += transactionBatchSize) {
-      const chunk = runnables.slice(start, start + transactionBatchSize);
-      const outcomes = await runInSharedTransaction(entryContext, chunk);
-      chunk.forEach((item, index) => settle(item.entry, outcomes[index]!));
-    }
+    // PostgreSQL: up to `concurrency` transactions at once on the pool, each event's key kept in
+    // one of them so its events stay in order. SQLite has one connection: one transaction at a time.
+    const lanes = database.dialect === 'postgres' ? concurrency : 1;
+    await Promise.all(partitionByKey(runnables, lanes).map(async (part) => {
+      for (let start = 0; start < part.length; start += transactionBatchSize) {
+        const chunk = part.slice(start, start + transactionBatchSize);
+        const outcomes = await runInSharedTransaction(entryContext, chunk);
+        chunk.forEach((item, index) => settle(item.entry, outcomes[index]!));
+      }
+    }));
   }
 
   function settle(entry: StreamEntry, outcome: EntryOutcome): void {

@@ -41,3 +41,24 @@ export async function runKeyed<T>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, lanes.length)) }, worker));
   if (errors.length > 0) throw errors[0];
 }
+
+/**
+ * Splits `items` into at most `parts` groups, round-robin, keeping every item of one key in
+ * the same group and in its original order (items with a null key are spread freely).
+ */
+export function partitionByKey<T extends { event: { key: string | null } }>(items: readonly T[], parts: number): T[][] {
+  const count = Math.max(1, Math.min(parts, items.length));
+  const groups: T[][] = Array.from({ length: count }, () => []);
+  const groupOfKey = new Map<string, number>();
+  let next = 0;
+  for (const item of items) {
+    const { key } = item.event;
+    let index = key === null ? undefined : groupOfKey.get(key);
+    if (index === undefined) {
+      index = next++ % count;
+      if (key !== null) groupOfKey.set(key, index);
+    }
+    groups[index]!.push(item);
+  }
+  return groups.filter((group) => group.length > 0);
+}
