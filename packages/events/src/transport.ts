@@ -35,6 +35,8 @@ export interface ReadOptions {
   count: number;
   /** How long to wait for new entries when none are ready; 0 or less returns at once. */
   blockMs: number;
+  /** Aborting ends a wait at once with [] (a stopping consumer need not wait out blockMs). */
+  signal?: AbortSignal;
 }
 
 export interface TrimOptions {

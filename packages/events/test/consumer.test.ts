@@ -195,6 +195,16 @@ describeOnBothTopologies('event consumer', (harness: TopologyHarness) => {
     }
   });
 
+  it('stop() ends a blocking read at once instead of waiting out blockMs', { timeout: 10_000 }, async () => {
+    const { start } = await setup();
+    // blockMs far beyond the test's timeout: stop() must interrupt the read.
+    const consumer = start({ handlers: { 'user.updated': recordToLedger }, blockMs: 60_000 });
+    await waitFor(async () => (await consumer.readiness().then(() => true, () => undefined)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await consumer.stop();
+    await expect(consumer.readiness()).rejects.toThrow(/not running/);
+  });
+
   it('reclaims the entries of a consumer that died without acknowledging them', async () => {
     const { transport, database, group, start } = await setup();
     const streams = [streamFor('user.updated'), `replay:${group}`];

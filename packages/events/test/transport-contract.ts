@@ -274,6 +274,23 @@ export function describeTransportContract(name: string, makeTransport: () => Bus
       expect(await bus.lag(group(), [a, b])).toBe(0);
     });
 
+    it('an aborted signal ends a blocking read with [] and the consumer can read again', { timeout: 10_000 }, async () => {
+      const s = stream();
+      await bus.ensureGroup(group(), [s]);
+      const controller = new AbortController();
+      // Far longer than the test's timeout: only the abort can end this wait in time.
+      const pending = bus.read(group(), 'c1', [s], { count: 10, blockMs: 60_000, signal: controller.signal });
+      await sleep(100);
+      controller.abort();
+      expect(await pending).toEqual([]);
+      await append(s, 'after-abort');
+      expect(payloads(await bus.read(group(), 'c1', [s], { count: 10, blockMs: 1_000 }))).toEqual(['after-abort']);
+      // Already aborted: no wait at all, but entries that are there are still delivered.
+      await append(s, 'while-aborted');
+      expect(payloads(await bus.read(group(), 'c1', [s], { count: 10, blockMs: 60_000, signal: controller.signal }))).toEqual(['while-aborted']);
+      expect(await bus.read(group(), 'c1', [s], { count: 10, blockMs: 60_000, signal: controller.signal })).toEqual([]);
+    });
+
     it('close() releases a pending read with []', { timeout: 15_000 }, async () => {
       const s = stream();
       await bus.ensureGroup(group(), [s]);

@@ -70,8 +70,8 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
   let transport: BusTransport | undefined;
   let housekeeping: ShutdownStep | undefined;
   // Teardown of what has been opened so far, used if the boot fails half-way. Steps of the
-  // same kind run in parallel: each consumer may wait up to BUS_BLOCK_MS for its read, and
-  // those waits must not add up against the shutdown deadline as services are added.
+  // same kind run in parallel: each consumer drains its in-flight handlers, and those waits
+  // must not add up against the shutdown deadline as services are added.
   const openedSteps = (): ShutdownStep[] => {
     const services = [...hosted.values()];
     return [

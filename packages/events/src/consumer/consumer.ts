@@ -26,7 +26,7 @@ export interface ConsumerOptions {
   metrics?: Metrics;
   /** Entries per read (default 32). */
   batchSize?: number;
-  /** Longest blocking read (default 1000 ms); also bounds how long stop() waits for a read. */
+  /** Longest blocking read (default 1000 ms); stop() ends a read at once. */
   blockMs?: number;
   /** Deliveries before an event goes to the dead letters (default 5). */
   maxDeliveries?: number;
@@ -86,6 +86,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
 
   const retries = new RetrySchedule();
   const failurePause = new WakeableSleep();
+  /** Aborted by stop(): ends a blocking read at once instead of after blockMs. */
+  let stopping = new AbortController();
   let acks: PendingRef[] = [];
   /** Resolves with the error of the acks in flight, or undefined: never rejects unobserved. */
   let ackInFlight: Promise<unknown> = Promise.resolve(undefined);
@@ -111,7 +113,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     // Block until new entries arrive, but wake for the next retry or reclaim: no sleep-polling.
     const waitMs = Math.min(blockMs, retries.nextDueAt() - now, nextClaimAt - now);
     if (waitMs < 1) return [];
-    return transport.read(group, name, streams, { count: batchSize, blockMs: Math.ceil(waitMs) });
+    return transport.read(group, name, streams, { count: batchSize, blockMs: Math.ceil(waitMs), signal: stopping.signal });
   }
 
   async function processBatch(entries: StreamEntry[]): Promise<void> {
@@ -218,6 +220,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     start() {
       if (state !== 'new' && state !== 'stopped') return;
       state = 'starting';
+      stopping = new AbortController();
       loop = run().then(
         () => {
           state = 'stopped';
@@ -231,6 +234,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     },
     async stop() {
       if (state === 'starting' || state === 'running') state = 'stopping';
+      stopping.abort();
       failurePause.wake();
       await loop;
       logger.info('consumer stopped');

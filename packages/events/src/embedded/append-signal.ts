@@ -13,15 +13,16 @@ export function createAppendSignal() {
     emitter.emit('append', new Set(streams));
   }
 
-  /** Resolves true when one of `streams` got an entry, false on timeout or close. */
-  function waitForAppend(streams: string[], timeoutMs: number): Promise<boolean> {
-    if (closed) return Promise.resolve(false);
+  /** Resolves true when one of `streams` got an entry, false on timeout, close or abort. */
+  function waitForAppend(streams: string[], timeoutMs: number, abort?: AbortSignal): Promise<boolean> {
+    if (closed || abort?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
       const wanted = new Set(streams);
       const finish = (appended: boolean) => {
         clearTimeout(timer);
         emitter.off('append', onAppend);
         emitter.off('close', onClose);
+        abort?.removeEventListener('abort', onClose);
         resolve(appended);
       };
       const onAppend = (written: Set<string>) => {
@@ -31,6 +32,7 @@ export function createAppendSignal() {
       const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
       emitter.on('append', onAppend);
       emitter.on('close', onClose);
+      abort?.addEventListener('abort', onClose, { once: true });
     });
   }
 

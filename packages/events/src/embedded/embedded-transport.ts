@@ -50,7 +50,7 @@ export function createEmbeddedTransport(opts: EmbeddedTransportOptions): BusTran
       const remaining = deadline - Date.now();
       if (remaining <= 0) return [];
       // Woken by an append to one of our streams; another consumer may still win it, so loop.
-      const appended = await signal.waitForAppend(streams, remaining);
+      const appended = await signal.waitForAppend(streams, remaining, opts.signal);
       if (closed || !appended) return [];
     }
   }

@@ -10,26 +10,42 @@ export const PAYLOAD_FIELD = 'payload';
  * whole wait, so each consumer name gets its own connection instead of the shared one.
  */
 export function createBlockingReader(commands: Redis, keys: RedisKeys, onError: (error: Error) => void) {
-  const connections = new Map<string, Redis>();
+  const connections = new Map<string, { redis: Redis; clientId: Promise<number> }>();
   let closed = false;
 
-  function connectionFor(consumer: string): Redis {
+  function connectionFor(consumer: string) {
     let connection = connections.get(consumer);
     if (!connection) {
-      connection = commands.duplicate();
-      connection.on('error', onError);
+      const redis = commands.duplicate();
+      redis.on('error', onError);
+      // Needed to end its wait early (CLIENT UNBLOCK); a failure only means waiting out BLOCK.
+      const clientId = redis.client('ID').then(Number, () => -1);
+      connection = { redis, clientId };
       connections.set(consumer, connection);
     }
     return connection;
   }
 
+  /** An abort unblocks the waiting XREADGROUP from the command connection; it then returns nothing. */
+  function unblockOnAbort(signal: AbortSignal | undefined, clientId: number): () => void {
+    if (!signal || clientId < 0) return () => {};
+    const unblock = () => {
+      commands.call('CLIENT', 'UNBLOCK', clientId).catch(() => {});
+    };
+    signal.addEventListener('abort', unblock, { once: true });
+    return () => signal.removeEventListener('abort', unblock);
+  }
+
   async function read(group: string, consumer: string, streams: string[], opts: ReadOptions): Promise<StreamEntry[]> {
     if (closed || streams.length === 0) return [];
     const streamKeys = streams.map((name) => keys.stream(name));
-    const block = opts.blockMs > 0 ? ['BLOCK', Math.ceil(opts.blockMs)] : [];
+    const connection = connectionFor(consumer);
+    const clientId = await connection.clientId;
+    const block = opts.blockMs > 0 && !opts.signal?.aborted ? ['BLOCK', Math.ceil(opts.blockMs)] : [];
+    const stopListening = unblockOnAbort(opts.signal, clientId);
     let reply: unknown;
     try {
-      reply = await connectionFor(consumer).call(
+      reply = await connection.redis.call(
         'XREADGROUP', 'GROUP', group, consumer, 'COUNT', opts.count, ...block,
         'STREAMS', ...streamKeys, ...streamKeys.map(() => '>'),
       );
@@ -37,6 +53,8 @@ export function createBlockingReader(commands: Redis, keys: RedisKeys, onError: 
       // close() disconnects this connection under a pending read: that is the expected way out.
       if (closed) return [];
       throw error;
+    } finally {
+      stopListening();
     }
     if (!Array.isArray(reply)) return [];
     const entries: StreamEntry[] = [];
@@ -51,7 +69,7 @@ export function createBlockingReader(commands: Redis, keys: RedisKeys, onError: 
 
   function close(): void {
     closed = true;
-    for (const connection of connections.values()) connection.disconnect();
+    for (const connection of connections.values()) connection.redis.disconnect();
     connections.clear();
   }
 
