@@ -3,3 +3,7 @@ export { openDatabase } from './open-database.ts';
 export { isPostgresUrl, parseDatabaseTarget, type DatabaseTarget } from './database-target.ts';
 export { migrate, type Migration, type MigrationLogger } from './migrate.ts';
 export { isUniqueViolation } from './unique-violation.ts';
+export {
+  createMemoryRateLimiter, createRedisRateLimiter,
+  type MemoryRateLimiter, type MemoryRateLimiterOptions, type RateLimiter, type RateLimitResult, type RateLimitRule, type RedisRateLimiterOptions,
+} from './rate-limit/index.ts';

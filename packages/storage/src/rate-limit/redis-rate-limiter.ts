@@ -1,0 +1,71 @@
+import { Redis } from 'ioredis';
+import { emissionIntervalUs } from './gcra.ts';
+import { GCRA_SCRIPT, GCRA_SCRIPT_SHA } from './gcra-script.ts';
+import { assertValidRule, type RateLimiter, type RateLimitResult } from './rate-limiter.ts';
+
+export interface RedisRateLimiterOptions {
+  /** A Redis URL (the limiter opens and closes its own connection) or a client owned by the caller. */
+  url?: string;
+  client?: Redis;
+  /** Every key is `<prefix><key>`. */
+  prefix: string;
+  /** Longest wait for a connection, ms (own connection only). */
+  connectTimeoutMs?: number;
+  /** Longest wait for one answer, including while Redis is unreachable, ms (own connection only). */
+  commandTimeoutMs?: number;
+}
+
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
+}
+
+function ownClient(url: string, opts: RedisRateLimiterOptions): Redis {
+  const client = new Redis(url, {
+    connectTimeout: opts.connectTimeoutMs ?? 2_000,
+    // A limiter that waits on a dead Redis stalls every request at the edge: answers are
+    // bounded in time and a request is not retried across reconnects.
+    commandTimeout: opts.commandTimeoutMs ?? 500,
+    maxRetriesPerRequest: 1,
+  });
+  // Failures surface on the commands; an unhandled 'error' event would crash the process.
+  client.on('error', () => {});
+  return client;
+}
+
+/**
+ * GCRA shared by every process that uses the same Redis and prefix: the counters of several
+ * gateway replicas are one counter, so a limit is not multiplied by the replica count.
+ */
+export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimiter {
+  if (!opts.client && !opts.url) throw new Error('createRedisRateLimiter needs a url or a client');
+  const owned = !opts.client;
+  const client = opts.client ?? ownClient(opts.url!, opts);
+
+  async function run(key: string, args: number[]): Promise<unknown> {
+    try {
+      return await client.evalsha(GCRA_SCRIPT_SHA, 1, key, ...args);
+    } catch (error) {
+      // The script cache is empty after a Redis restart or failover: EVAL loads it again.
+      if (!isNoScript(error)) throw error;
+      return client.eval(GCRA_SCRIPT, 1, key, ...args);
+    }
+  }
+
+  return {
+    async take(key, rule): Promise<RateLimitResult> {
+      assertValidRule(rule);
+      const reply = await run(`${opts.prefix}${key}`, [rule.limit, rule.windowMs * 1000, emissionIntervalUs(rule)]);
+      const [allowed, remaining, resetUs, retryAfterUs] = (reply as number[]).map(Number) as [number, number, number, number];
+      return {
+        allowed: allowed === 1,
+        limit: rule.limit,
+        remaining,
+        resetMs: Math.ceil(resetUs / 1000),
+        retryAfterMs: Math.ceil(retryAfterUs / 1000),
+      };
+    },
+    async close() {
+      if (owned) await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
