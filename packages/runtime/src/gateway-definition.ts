@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '@versaai/kernel';
+import type { RateLimiter, RateLimitRule } from '@versaai/storage';
 import type { Upstreams } from './upstreams.ts';
 
 /** Registers one hosted service's routes (under `/api/<name>`) inside the given Fastify scope. */
@@ -11,6 +12,10 @@ export interface GatewayOptions {
   hosted: ReadonlyMap<string, MountService>;
   /** Services running elsewhere: the gateway proxies to them over HTTP. */
   upstreams: Upstreams;
+  /** Shared by every request the edge counts; the runtime picks Redis when REDIS_URL is set (one budget across replicas). */
+  rateLimiter?: RateLimiter;
+  /** Budget overrides by rate-limit class, from the configuration. */
+  rateLimits?: Readonly<Record<string, RateLimitRule>>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, envDurationMs, envEnum, envInt, envPositiveInt, envString, envUrl, parseConfig } from '@versaai/kernel';
-import { isPostgresUrl } from '@versaai/storage';
+import { isPostgresUrl, type RateLimitRule } from '@versaai/storage';
+import { envRateLimitRule } from './rate-limits.ts';
 import { parseUpstreams, type Upstreams } from './upstreams.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -34,6 +35,8 @@ export const platformConfigSchema = z.object({
   BUS_LIVE_GROUP_IDLE_MS: envDurationMs(7 * 24 * 60 * 60_000),
   BUS_INBOX_RETENTION_MS: envDurationMs(7 * 24 * 60 * 60_000),
   VERSAAI_UPSTREAMS: upstreamsSchema,
+  RATE_LIMIT_CREDENTIALS: envRateLimitRule(),
+  RATE_LIMIT_STANDARD: envRateLimitRule(),
 });
 
 export interface PlatformConfig {
@@ -57,6 +60,8 @@ export interface PlatformConfig {
     inboxRetentionMs: number;
   };
   upstreams: Upstreams;
+  /** Gateway budget overrides by rate-limit class; a class not listed keeps the route table's budget. */
+  rateLimits: Record<string, RateLimitRule>;
 }
 
 export interface PlatformConfigOptions {
@@ -91,5 +96,9 @@ export function parsePlatformConfig(env: NodeJS.ProcessEnv = process.env, opts: 
       inboxRetentionMs: raw.BUS_INBOX_RETENTION_MS,
     },
     upstreams: raw.VERSAAI_UPSTREAMS ?? {},
+    rateLimits: {
+      ...(raw.RATE_LIMIT_CREDENTIALS ? { credentials: raw.RATE_LIMIT_CREDENTIALS } : {}),
+      ...(raw.RATE_LIMIT_STANDARD ? { standard: raw.RATE_LIMIT_STANDARD } : {}),
+    },
   };
 }

@@ -9,6 +9,8 @@ import { parallelStep, runSteps } from './shutdown-steps.ts';
 import { startBusHousekeeping } from './bus-housekeeping.ts';
 import { describeTransport, openTransport } from './open-transport.ts';
 import { parsePlatformConfig, type PlatformConfig } from './platform-config.ts';
+import { describeRateLimiter, openRateLimiter } from './open-rate-limiter.ts';
+import type { RateLimiter } from '@versaai/storage';
 import type { ServiceDefinition } from './service-definition.ts';
 
 export interface StartPlatformOptions {
@@ -69,12 +71,15 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
   const hosted = new Map<string, HostedService>();
   let transport: BusTransport | undefined;
   let housekeeping: ShutdownStep | undefined;
+  let rateLimiter: RateLimiter | undefined;
   // Teardown of what has been opened so far, used if the boot fails half-way. Steps of the
   // same kind run in parallel: each consumer drains its in-flight handlers, and those waits
   // must not add up against the shutdown deadline as services are added.
   const openedSteps = (): ShutdownStep[] => {
     const services = [...hosted.values()];
     return [
+      // After the HTTP drain: requests still in flight may be counting.
+      ...(rateLimiter ? [{ name: 'rate-limiter', close: () => rateLimiter!.close() }] : []),
       ...(housekeeping ? [housekeeping] : []),
       parallelStep('consumers', services.flatMap((service) => (service.stopConsumer ? [service.stopConsumer] : []))),
       parallelStep('outbox-relays', services.map((service) => service.stopRelay)),
@@ -95,7 +100,8 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
     app = createHttpApp({ service: processName(opts), logger, metrics, readiness });
     if (opts.gateway) {
       const mounts = new Map<string, MountService>([...hosted].map(([name, service]) => [name, (scope) => service.mount(scope)]));
-      await opts.gateway.register(app, { logger, hosted: mounts, upstreams: config.upstreams });
+      rateLimiter = openRateLimiter(config);
+      await opts.gateway.register(app, { logger, hosted: mounts, upstreams: config.upstreams, rateLimiter, rateLimits: config.rateLimits });
     } else {
       for (const service of hosted.values()) await service.mount(app);
     }
@@ -123,6 +129,7 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
     url,
     services: [...hostedNames],
     gateway: Boolean(opts.gateway),
+    rateLimiter: opts.gateway ? describeRateLimiter(config) : null,
     bus: hosted.size > 0 ? describeTransport(config) : null,
     config: redactConfig(config),
   }, 'platform started');

@@ -35,6 +35,21 @@ describe('parsePlatformConfig', () => {
     expect(() => parsePlatformConfig({ VERSAAI_UPSTREAMS: value })).toThrow(message);
   });
 
+  it('reads gateway budget overrides as <requests>/<window>', () => {
+    expect(parsePlatformConfig({}).rateLimits).toEqual({});
+    expect(parsePlatformConfig({ RATE_LIMIT_CREDENTIALS: '10/60s', RATE_LIMIT_STANDARD: '600 / 1m' }).rateLimits).toEqual({
+      credentials: { limit: 10, windowMs: 60_000 }, standard: { limit: 600, windowMs: 60_000 },
+    });
+    expect(parsePlatformConfig({ RATE_LIMIT_CREDENTIALS: '5/500' }).rateLimits).toEqual({ credentials: { limit: 5, windowMs: 500 } });
+  });
+
+  it.each(['10', '0/60s', '10/0s', '10/60x', 'ten/60s'])('rejects RATE_LIMIT_CREDENTIALS=%s in one line', (value) => {
+    const error = (() => { try { parsePlatformConfig({ RATE_LIMIT_CREDENTIALS: value }); } catch (e) { return e; } })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/RATE_LIMIT_CREDENTIALS must be <requests>\/<window>/);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
   it('requires REDIS_URL when separate processes share PostgreSQL', () => {
     const env = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x' };
     expect(() => parsePlatformConfig(env, { separateProcesses: true }))

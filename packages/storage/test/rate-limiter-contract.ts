@@ -37,6 +37,14 @@ export function describeRateLimiterContract(name: string, open: () => Promise<Ra
       expect(results[3]!.retryAfterMs).toBeLessThanOrEqual(20_000);
     });
 
+    it('allows exactly `limit` when the window does not divide evenly by it', async () => {
+      const key = freshKey();
+      const rule = { limit: 3, windowMs: 10_000 };
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await harness.limiter.take(key, rule));
+      expect(results.map((result) => [result.allowed, result.remaining])).toEqual([[true, 2], [true, 1], [true, 0], [false, 0]]);
+    });
+
     it('keeps separate keys independent', async () => {
       const [a, b] = [freshKey(), freshKey()];
       for (let i = 0; i < 3; i++) await harness.limiter.take(a, minute);

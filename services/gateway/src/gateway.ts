@@ -3,7 +3,8 @@ import type { GatewayDefinition, GatewayOptions } from '@versaai/runtime';
 import { mountInProcess } from './in-process-edge.ts';
 import { assertValidTable, servicesOf } from './match-route.ts';
 import { registerProxy } from './proxy.ts';
-import { createRateLimiter, type RateBudgets } from './rate-limiter.ts';
+import { createMemoryRateLimiter } from '@versaai/storage';
+import { applyBudgetOverrides, createEdgeLimit, type RateBudgets } from './rate-limiter.ts';
 import { rateBudgets, routeTable, type GatewayRoute } from './route-table.ts';
 
 /**
@@ -23,10 +24,13 @@ export function createGateway(table: readonly GatewayRoute[] = routeTable, budge
       const proxied = table.filter((route) => !opts.hosted.has(route.service));
       const missing = servicesOf(proxied).filter((service) => !opts.upstreams[service]?.length);
       if (missing.length > 0) throw new Error(`No upstream configured for service(s): ${missing.join(', ')}`);
-      // One limiter per registered edge, shared by its in-process and proxied routes.
-      const take = createRateLimiter(budgets);
-      await mountInProcess(app, table, opts.hosted, take);
-      await registerProxy(app, proxied, opts.upstreams, take);
+      // One limiter per registered edge, shared by its in-process and proxied routes. Without
+      // one from the runtime the edge counts in memory and closes it with the app.
+      const limiter = opts.rateLimiter ?? createMemoryRateLimiter();
+      if (!opts.rateLimiter) app.addHook('onClose', () => limiter.close());
+      const limit = createEdgeLimit(limiter, applyBudgetOverrides(budgets, opts.rateLimits), opts.logger);
+      await mountInProcess(app, table, opts.hosted, limit);
+      await registerProxy(app, proxied, opts.upstreams, limit);
       opts.logger.info({ inProcess: hostedServices, proxied: servicesOf(proxied) }, 'gateway routes registered');
     },
   };

@@ -1,4 +1,4 @@
 export { createGateway, gateway } from './gateway.ts';
 export { rateBudgets, routeTable, type GatewayRoute, type RateLimitClass } from './route-table.ts';
-export { createRateLimiter, type RateBudget, type RateBudgets } from './rate-limiter.ts';
+export { applyBudgetOverrides, createEdgeLimit, type EdgeLimit, type RateBudget, type RateBudgets } from './rate-limiter.ts';
 export { matchRoute } from './match-route.ts';

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import { requestContext } from '@versaai/kernel';
 import type { Upstreams } from '@versaai/runtime';
 import type { GatewayRoute } from './route-table.ts';
-import { addRateLimitHook, type createRateLimiter } from './rate-limiter.ts';
+import { addRateLimitHook, type EdgeLimit } from './rate-limiter.ts';
 import { roundRobin } from './round-robin.ts';
 import { upstreamProblem } from './upstream-errors.ts';
 
@@ -21,11 +21,11 @@ export async function registerProxy(
   app: FastifyInstance,
   routes: readonly GatewayRoute[],
   upstreams: Upstreams,
-  take: ReturnType<typeof createRateLimiter>,
+  limit: EdgeLimit,
 ): Promise<void> {
   if (routes.length === 0) return;
   await app.register(async (scope) => {
-    addRateLimitHook(scope, routes, take);
+    addRateLimitHook(scope, routes, limit);
     await scope.register(replyFrom, { undici: UNDICI_OPTIONS, retryMethods: [], disableRequestLogging: true });
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     const pickers = new Map(Object.entries(upstreams).map(([service, urls]) => [service, roundRobin(urls)]));

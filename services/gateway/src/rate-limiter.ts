@@ -1,57 +1,66 @@
 import type { FastifyInstance } from 'fastify';
-import { ProblemError } from '@versaai/kernel';
+import { ProblemError, type Logger } from '@versaai/kernel';
+import type { RateLimiter, RateLimitResult, RateLimitRule } from '@versaai/storage';
 import type { GatewayRoute, RateLimitClass } from './route-table.ts';
 import { matchRoute } from './match-route.ts';
 
-export interface RateBudget { limit: number; windowMs: number }
+export type RateBudget = RateLimitRule;
 export type RateBudgets = Record<RateLimitClass, RateBudget>;
 
-interface Window { startedAt: number; count: number }
+/** Counts one request of a class from a client; undefined when it was not counted (limiter unavailable). */
+export type EdgeLimit = (rateClass: RateLimitClass, client: string) => Promise<RateLimitResult | undefined>;
+
+/** The route table's budgets with the configured overrides applied (only for classes the table knows). */
+export function applyBudgetOverrides(budgets: RateBudgets, overrides: Readonly<Record<string, RateLimitRule>> = {}): RateBudgets {
+  const merged = { ...budgets };
+  for (const rateClass of Object.keys(budgets) as RateLimitClass[]) merged[rateClass] = overrides[rateClass] ?? budgets[rateClass];
+  return merged;
+}
 
 /**
- * Fixed-window counters per (class, client address), in this process's memory. That is the
- * all-in-one design; several gateway replicas each count on their own until the shared
- * (Redis) limiter replaces this store.
+ * Counts requests against their class budget, keyed `<class>:ip:<address>` (per-user keys
+ * come with access tokens). If the limiter fails (Redis down) the request passes and a
+ * warning is logged: the edge must not go down with Redis. After a failure the limiter is
+ * left alone for `cooldownMs`, so an outage does not add a timeout to every request.
  */
-export function createRateLimiter(budgets: RateBudgets, now: () => number = Date.now) {
-  const windows = new Map<string, Window>();
-  let lastSweep = now();
-  const longestWindow = Math.max(...Object.values(budgets).map((budget) => budget.windowMs));
-
-  function sweep(at: number): void {
-    if (at - lastSweep < longestWindow) return;
-    lastSweep = at;
-    for (const [key, window] of windows) if (at - window.startedAt >= longestWindow) windows.delete(key);
-  }
-
-  /** Counts one request; returns the seconds to wait when the budget is spent, else 0. */
-  return function take(rateClass: RateLimitClass, client: string): number {
-    const at = now();
-    sweep(at);
-    const budget = budgets[rateClass];
-    const key = `${rateClass}\u0000${client}`;
-    let window = windows.get(key);
-    if (!window || at - window.startedAt >= budget.windowMs) {
-      window = { startedAt: at, count: 0 };
-      windows.set(key, window);
+export function createEdgeLimit(limiter: RateLimiter, budgets: RateBudgets, logger: Logger, cooldownMs = 1_000): EdgeLimit {
+  let skipUntil = 0;
+  return async (rateClass, client) => {
+    if (Date.now() < skipUntil) return undefined;
+    try {
+      return await limiter.take(`${rateClass}:ip:${client}`, budgets[rateClass]);
+    } catch (error) {
+      skipUntil = Date.now() + cooldownMs;
+      logger.warn({ err: error, cooldownMs }, 'rate limiter unavailable; letting requests through unlimited');
+      return undefined;
     }
-    window.count += 1;
-    if (window.count <= budget.limit) return 0;
-    return Math.max(1, Math.ceil((window.startedAt + budget.windowMs - at) / 1000));
+  };
+}
+
+/** IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers); times in whole seconds. */
+function rateLimitHeaders(result: RateLimitResult): Record<string, string> {
+  return {
+    'ratelimit-limit': String(result.limit),
+    'ratelimit-remaining': String(result.remaining),
+    'ratelimit-reset': String(Math.ceil(result.resetMs / 1000)),
   };
 }
 
 /** Adds the limiter to a scope: every request under a table route is counted against its class. */
-export function addRateLimitHook(scope: FastifyInstance, table: readonly GatewayRoute[], take: ReturnType<typeof createRateLimiter>): void {
-  scope.addHook('onRequest', async (request) => {
+export function addRateLimitHook(scope: FastifyInstance, table: readonly GatewayRoute[], limit: EdgeLimit): void {
+  scope.addHook('onRequest', async (request, reply) => {
     const route = matchRoute(table, request.url.split('?', 1)[0]!);
     if (!route) return;
-    const retryAfter = take(route.rateLimit, request.ip);
-    if (retryAfter > 0) {
+    const result = await limit(route.rateLimit, request.ip);
+    if (!result) return;
+    const headers = rateLimitHeaders(result);
+    if (!result.allowed) {
+      const retryAfter = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
       throw new ProblemError({
         status: 429, code: 'RATE_LIMITED', detail: 'Too many requests; try again later.',
-        extensions: { retryAfterSeconds: retryAfter }, headers: { 'retry-after': String(retryAfter) },
+        extensions: { retryAfterSeconds: retryAfter }, headers: { ...headers, 'retry-after': String(retryAfter) },
       });
     }
+    reply.headers(headers);
   });
 }

@@ -43,10 +43,15 @@ describe('gateway in-process (all-in-one)', () => {
 
   it('limits a credentials route with 429 RATE_LIMITED and Retry-After', async () => {
     const login = () => platform.app.inject({ method: 'POST', url: '/api/echo/login', payload: {} });
-    expect((await login()).statusCode).toBe(200);
-    expect((await login()).statusCode).toBe(200);
+    const first = await login();
+    expect(first.statusCode).toBe(200);
+    expect(first.headers).toMatchObject({ 'ratelimit-limit': '2', 'ratelimit-remaining': '1' });
+    expect(Number(first.headers['ratelimit-reset'])).toBeGreaterThan(0);
+    expect(Number(first.headers['ratelimit-reset'])).toBeLessThanOrEqual(60);
+    expect((await login()).headers['ratelimit-remaining']).toBe('0');
     const limited = await login();
     expect(limited.statusCode).toBe(429);
+    expect(limited.headers).toMatchObject({ 'ratelimit-limit': '2', 'ratelimit-remaining': '0' });
     expect(limited.headers['content-type']).toContain('application/problem+json');
     expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);

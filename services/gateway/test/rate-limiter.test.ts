@@ -1,27 +1,52 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../src/index.ts';
+import { createLogger } from '@versaai/kernel';
+import { createMemoryRateLimiter, createRedisRateLimiter } from '@versaai/storage';
+import { applyBudgetOverrides, createEdgeLimit } from '../src/index.ts';
 
-describe('createRateLimiter', () => {
-  const budgets = { credentials: { limit: 2, windowMs: 60_000 }, standard: { limit: 3, windowMs: 10_000 } };
+const budgets = { credentials: { limit: 2, windowMs: 60_000 }, standard: { limit: 3, windowMs: 10_000 } };
 
-  it('allows the budget per class and client, then tells how long to wait', () => {
-    let now = 1_000_000;
-    const take = createRateLimiter(budgets, () => now);
-    expect([take('credentials', 'a'), take('credentials', 'a')]).toEqual([0, 0]);
-    expect(take('credentials', 'a')).toBe(60);
+function capturingLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+  return { logger: createLogger({ service: 'gateway', level: 'warn', destination }), lines };
+}
+
+describe('createEdgeLimit', () => {
+  it('keys budgets by class and client address', async () => {
+    const limiter = createMemoryRateLimiter();
+    const limit = createEdgeLimit(limiter, budgets, capturingLogger().logger);
+    expect((await limit('credentials', '10.0.0.1'))?.allowed).toBe(true);
+    expect((await limit('credentials', '10.0.0.1'))?.allowed).toBe(true);
+    expect((await limit('credentials', '10.0.0.1'))?.allowed).toBe(false);
     // Other clients and other classes have their own budgets.
-    expect(take('credentials', 'b')).toBe(0);
-    expect(take('standard', 'a')).toBe(0);
-    now += 30_000;
-    expect(take('credentials', 'a')).toBe(30);
+    expect((await limit('credentials', '10.0.0.2'))?.allowed).toBe(true);
+    expect(await limit('standard', '10.0.0.1')).toMatchObject({ allowed: true, limit: 3, remaining: 2 });
+    // The keys the port sees: `<class>:ip:<address>`.
+    expect((await limiter.take('credentials:ip:10.0.0.1', budgets.credentials)).allowed).toBe(false);
   });
 
-  it('starts a fresh window once the old one has passed', () => {
-    let now = 0;
-    const take = createRateLimiter(budgets, () => now);
-    for (let i = 0; i < 3; i++) take('standard', 'a');
-    expect(take('standard', 'a')).toBeGreaterThan(0);
-    now += 10_000;
-    expect(take('standard', 'a')).toBe(0);
+  it('lets requests through and logs a warning when the limiter cannot be reached (fail open)', async () => {
+    const { logger, lines } = capturingLogger();
+    const unreachable = createRedisRateLimiter({ url: 'redis://127.0.0.1:1', prefix: 'unused:', connectTimeoutMs: 200, commandTimeoutMs: 300 });
+    try {
+      const limit = createEdgeLimit(unreachable, budgets, logger, 60_000);
+      expect(await limit('credentials', '10.0.0.1')).toBeUndefined();
+      // Within the cooldown the limiter is not asked again: no second warning.
+      expect(await limit('credentials', '10.0.0.1')).toBeUndefined();
+      expect(lines.filter((line) => line.msg === 'rate limiter unavailable; letting requests through unlimited')).toHaveLength(1);
+      expect(lines[0]!.level).toBe('warn');
+    } finally {
+      await unreachable.close();
+    }
+  });
+});
+
+describe('applyBudgetOverrides', () => {
+  it('replaces the budgets of configured classes only', () => {
+    expect(applyBudgetOverrides(budgets, { credentials: { limit: 5, windowMs: 1_000 }, unknown: { limit: 1, windowMs: 1 } })).toEqual({
+      credentials: { limit: 5, windowMs: 1_000 },
+      standard: budgets.standard,
+    });
   });
 });

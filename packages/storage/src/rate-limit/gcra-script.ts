@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
  * allowed one stores the new TAT with an expiry at that TAT, after which the key would mean
  * the same as no key, so idle keys vanish on their own.
  *
- * KEYS[1] = key; ARGV = limit, window (µs), emission interval (µs).
+ * KEYS[1] = key; ARGV = limit, window (µs, limit × interval), emission interval (µs).
  * Returns { allowed (0/1), remaining, reset (µs), retry after (µs) }.
  */
 export const GCRA_SCRIPT = `

@@ -13,9 +13,18 @@ export function emissionIntervalUs(rule: RateLimitRule): number {
   return Math.ceil((rule.windowMs * 1000) / rule.limit);
 }
 
+/**
+ * The window as GCRA sees it: exactly `limit` intervals. With the interval rounded up that can
+ * exceed windowMs by under a microsecond per request, and it keeps a burst at exactly `limit`
+ * and `remaining` exact in integer arithmetic.
+ */
+export function gcraWindowUs(rule: RateLimitRule): number {
+  return emissionIntervalUs(rule) * rule.limit;
+}
+
 export function gcra(storedTatUs: number | undefined, nowUs: number, rule: RateLimitRule): GcraDecision {
   const intervalUs = emissionIntervalUs(rule);
-  const windowUs = rule.windowMs * 1000;
+  const windowUs = gcraWindowUs(rule);
   const tatUs = Math.max(storedTatUs ?? nowUs, nowUs);
   const newTatUs = tatUs + intervalUs;
   const allowAtUs = newTatUs - windowUs;

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { emissionIntervalUs } from './gcra.ts';
+import { emissionIntervalUs, gcraWindowUs } from './gcra.ts';
 import { GCRA_SCRIPT, GCRA_SCRIPT_SHA } from './gcra-script.ts';
 import { assertValidRule, type RateLimiter, type RateLimitResult } from './rate-limiter.ts';
 
@@ -54,7 +54,7 @@ export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimit
   return {
     async take(key, rule): Promise<RateLimitResult> {
       assertValidRule(rule);
-      const reply = await run(`${opts.prefix}${key}`, [rule.limit, rule.windowMs * 1000, emissionIntervalUs(rule)]);
+      const reply = await run(`${opts.prefix}${key}`, [rule.limit, gcraWindowUs(rule), emissionIntervalUs(rule)]);
       const [allowed, remaining, resetUs, retryAfterUs] = (reply as number[]).map(Number) as [number, number, number, number];
       return {
         allowed: allowed === 1,
