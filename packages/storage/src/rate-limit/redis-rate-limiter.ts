@@ -24,7 +24,7 @@ function ownClient(url: string, opts: RedisRateLimiterOptions): Redis {
     connectTimeout: opts.connectTimeoutMs ?? 2_000,
     // A limiter that waits on a dead Redis stalls every request at the edge: answers are
     // bounded in time and a request is not retried across reconnects.
-    commandTimeout: opts.commandTimeoutMs ?? 500,
+    commandTimeout: opts.commandTimeoutMs ?? 1_000,
     maxRetriesPerRequest: 1,
   });
   // Failures surface on the commands; an unhandled 'error' event would crash the process.
