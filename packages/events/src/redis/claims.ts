@@ -3,6 +3,7 @@ import type { EntryRef, StreamEntry } from '../transport.ts';
 import { PAYLOAD_FIELD } from './blocking-reader.ts';
 import type { RedisKeys } from './keys.ts';
 import { asEntries, fieldsToRecord, throwPipelineErrors, type RawEntry } from './replies.ts';
+import { idsByStream } from './stream-ids.ts';
 
 /** Pending-entry takeovers: XAUTOCLAIM for dead consumers, XCLAIM for a consumer's own retries. */
 export function createClaims(redis: Redis, keys: RedisKeys) {
@@ -46,10 +47,8 @@ export function createClaims(redis: Redis, keys: RedisKeys) {
   }
 
   async function retry(group: string, consumer: string, entries: EntryRef[]): Promise<StreamEntry[]> {
-    const idsByStream = new Map<string, string[]>();
-    for (const { stream, id } of entries) idsByStream.set(stream, [...(idsByStream.get(stream) ?? []), id]);
     const retried = new Map<string, StreamEntry>();
-    for (const [stream, ids] of idsByStream) {
+    for (const [stream, ids] of idsByStream(entries)) {
       const claimed = asEntries(await redis.call('XCLAIM', keys.stream(stream), group, consumer, 0, ...ids));
       for (const entry of await withDeliveries(group, stream, claimed)) retried.set(`${stream}\n${entry.id}`, entry);
     }

@@ -6,6 +6,7 @@ import { createDeadLetters } from './dead-letters.ts';
 import { redisKeys } from './keys.ts';
 import { throwPipelineErrors } from './replies.ts';
 import { createRetention } from './retention.ts';
+import { idsByStream } from './stream-ids.ts';
 
 export interface RedisTransportOptions {
   url: string;
@@ -49,10 +50,8 @@ export function createRedisTransport(opts: RedisTransportOptions): BusTransport 
 
   async function ack(group: string, entries: EntryRef[]): Promise<void> {
     if (entries.length === 0) return;
-    const idsByStream = new Map<string, string[]>();
-    for (const { stream, id } of entries) idsByStream.set(stream, [...(idsByStream.get(stream) ?? []), id]);
     const pipeline = redis.pipeline();
-    for (const [stream, ids] of idsByStream) pipeline.xack(keys.stream(stream), group, ...ids);
+    for (const [stream, ids] of idsByStream(entries)) pipeline.xack(keys.stream(stream), group, ...ids);
     throwPipelineErrors(await pipeline.exec());
   }
 

@@ -35,3 +35,14 @@ export function minStreamId(ids: string[]): string | undefined {
   for (const id of ids) if (min === undefined || compareStreamIds(id, min) < 0) min = id;
   return min;
 }
+
+/** Entry ids grouped by their stream, in input order: one XACK / XCLAIM per stream. */
+export function idsByStream(entries: ReadonlyArray<{ stream: string; id: string }>): Map<string, string[]> {
+  const grouped = new Map<string, string[]>();
+  for (const { stream, id } of entries) {
+    const ids = grouped.get(stream);
+    if (ids) ids.push(id);
+    else grouped.set(stream, [id]);
+  }
+  return grouped;
+}
