@@ -7,3 +7,7 @@ export {
   createMemoryRateLimiter, createRedisRateLimiter,
   type MemoryRateLimiter, type MemoryRateLimiterOptions, type RateLimiter, type RateLimitResult, type RateLimitRule, type RedisRateLimiterOptions,
 } from './rate-limit/index.ts';
+export {
+  createMemoryRevocationList, createRedisRevocationList,
+  type MemoryRevocationListOptions, type RedisRevocationListOptions, type RevocationList,
+} from './revocation/index.ts';

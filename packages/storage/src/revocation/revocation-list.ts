@@ -1,0 +1,14 @@
+/**
+ * Ids (sessions, API keys) whose access tokens must stop working before they expire. An entry
+ * only needs to outlive the longest token that can carry its id, so every entry has a TTL
+ * and the list stays as small as the number of revocations in one token lifetime.
+ */
+export interface RevocationList {
+  revoke(ids: readonly string[], ttlMs: number): Promise<void>;
+  isRevoked(id: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function assertValidTtl(ttlMs: number): void {
+  if (!Number.isInteger(ttlMs) || ttlMs < 1) throw new Error(`Revocation TTL must be a positive integer of ms, got ${ttlMs}`);
+}
