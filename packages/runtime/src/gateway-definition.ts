@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from '@versaai/kernel';
+import type { Logger, Metrics } from '@versaai/kernel';
 import type { RateLimiter, RateLimitRule } from '@versaai/storage';
 import type { Upstreams } from './upstreams.ts';
 
@@ -16,6 +16,10 @@ export interface GatewayOptions {
   rateLimiter?: RateLimiter;
   /** Budget overrides by rate-limit class, from the configuration. */
   rateLimits?: Readonly<Record<string, RateLimitRule>>;
+  /** The process environment: the gateway parses its own settings (GATEWAY_*, CORS_ORIGINS) from it. Defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** The process's metrics registry, for the gateway's upstream counters and breaker gauges. */
+  metrics?: Metrics;
 }
 
 /**

@@ -101,7 +101,9 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
     if (opts.gateway) {
       const mounts = new Map<string, MountService>([...hosted].map(([name, service]) => [name, (scope) => service.mount(scope)]));
       rateLimiter = openRateLimiter(config);
-      await opts.gateway.register(app, { logger, hosted: mounts, upstreams: config.upstreams, rateLimiter, rateLimits: config.rateLimits });
+      await opts.gateway.register(app, {
+        logger, hosted: mounts, upstreams: config.upstreams, rateLimiter, rateLimits: config.rateLimits, env: opts.env ?? process.env, metrics,
+      });
     } else {
       for (const service of hosted.values()) await service.mount(app);
     }
