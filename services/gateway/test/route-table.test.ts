@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { createGateway, matchRoute, routeTable, type GatewayRoute } from '../src/index.ts';
-import { roundRobin } from '../src/round-robin.ts';
 
 const route = (prefix: string, service: string, extra: Partial<GatewayRoute> = {}): GatewayRoute =>
   ({ prefix, service, auth: 'public', rateLimit: 'standard', bodyLimit: 1024, timeoutMs: 1000, ...extra });
@@ -26,12 +25,5 @@ describe('gateway route table', () => {
     expect(() => createGateway([route('/health', 'auth')])).toThrow(/must start with \/api\//);
     expect(() => createGateway([route('/api/auth', 'auth'), route('/api/auth', 'auth')])).toThrow(/twice/);
     expect(() => createGateway([route('/api/users', 'users', { auth: 'required' })])).toThrow(/no token verifier/);
-  });
-});
-
-describe('roundRobin', () => {
-  it('hands out every replica in turn', () => {
-    const next = roundRobin(['http://a', 'http://b', 'http://c']);
-    expect(Array.from({ length: 6 }, () => next())).toEqual(['http://a', 'http://b', 'http://c', 'http://a', 'http://b', 'http://c']);
   });
 });
