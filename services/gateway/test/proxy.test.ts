@@ -1,70 +1,82 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '@versaai/runtime';
+import { waitFor } from '@versaai/testing';
 import { createGateway, type GatewayRoute } from '../src/index.ts';
-
-// A gateway process that hosts no service: everything under /api goes to upstreams.
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  const url = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return url;
-}
+import { closedPortUrl, startUpstream, type TestUpstream } from './upstream-servers.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (response: Response): Promise<any> => response.json();
 
+const route = (prefix: string, service: string, extra: Partial<GatewayRoute> = {}): GatewayRoute =>
+  ({ prefix, service, auth: 'public', rateLimit: 'standard', bodyLimit: 1024, timeoutMs: 5_000, ...extra });
+
+// Every scenario has its own service, so each one starts from fresh breakers and balancer.
 const table: GatewayRoute[] = [
-  { prefix: '/api/echo/login', service: 'echo', auth: 'public', rateLimit: 'credentials', bodyLimit: 1024, timeoutMs: 5_000 },
-  { prefix: '/api/echo', service: 'echo', auth: 'public', rateLimit: 'standard', bodyLimit: 1024, timeoutMs: 5_000 },
-  { prefix: '/api/slow', service: 'slow', auth: 'public', rateLimit: 'standard', bodyLimit: 1024, timeoutMs: 200 },
-  { prefix: '/api/down', service: 'down', auth: 'public', rateLimit: 'standard', bodyLimit: 1024, timeoutMs: 5_000 },
+  route('/api/echo/login', 'echo', { rateLimit: 'credentials' }),
+  route('/api/echo', 'echo'),
+  route('/api/slow', 'slow', { timeoutMs: 200 }),
+  route('/api/down', 'down'),
+  route('/api/retry', 'retry'),
+  route('/api/nopost', 'nopost'),
+  route('/api/breaker', 'breaker'),
+  route('/api/gone', 'gone'),
 ];
 
-describe('gateway proxy (distributed topology)', () => {
-  const echoServers: Server[] = [];
-  const heldResponses: Array<() => void> = [];
-  let slow: Server;
+const baseEnv = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks.json' };
+
+/** The gateway process of the distributed topology: hosts no service, everything under /api goes to upstreams. */
+async function startGateway(routes: GatewayRoute[], upstreams: Record<string, string[]>, env: Record<string, string>): Promise<RunningPlatform> {
+  return startPlatform({
+    services: [],
+    gateway: createGateway(routes, { credentials: { limit: 1, windowMs: 60_000 }, standard: { limit: 10_000, windowMs: 60_000 } }),
+    separateProcesses: true,
+    env: { ...baseEnv, ...env, VERSAAI_UPSTREAMS: Object.entries(upstreams).map(([service, urls]) => `${service}=${urls.join('|')}`).join(',') },
+  });
+}
+
+describe('gateway proxy, passive health (distributed topology)', () => {
+  const servers: TestUpstream[] = [];
+  let echo: TestUpstream[];
+  let slow: TestUpstream;
+  let retryLive: TestUpstream;
+  let nopostLive: TestUpstream;
+  let breakerFlaky: TestUpstream;
+  let breakerLive: TestUpstream;
   let platform: RunningPlatform;
+  const up = async (name: string) => {
+    const server = await startUpstream(name);
+    servers.push(server);
+    return server;
+  };
 
   beforeAll(async () => {
-    // Two replicas that answer with their own name, the request they saw and the ids the gateway passed on.
-    const echoUrls: string[] = [];
-    for (const replica of ['echo-1', 'echo-2']) {
-      const server = createServer((req, res) => {
-        let body = '';
-        req.on('data', (chunk) => { body += chunk; });
-        req.on('end', () => {
-          res.setHeader('content-type', 'application/json');
-          res.end(JSON.stringify({ replica, method: req.method, url: req.url, body, requestId: req.headers['x-request-id'], correlationId: req.headers['x-correlation-id'] }));
-        });
-      });
-      echoServers.push(server);
-      echoUrls.push(await listen(server));
-    }
-    // Accepts the request and never answers until the test ends.
-    slow = createServer((_req, res) => { heldResponses.push(() => res.end()); });
-    const slowUrl = await listen(slow);
-    const upstreams = `echo=${echoUrls.join('|')},slow=${slowUrl},down=${await closedPortUrl()}`;
-    platform = await startPlatform({
-      services: [],
-      gateway: createGateway(table, { credentials: { limit: 1, windowMs: 60_000 }, standard: { limit: 1_000, windowMs: 60_000 } }),
-      separateProcesses: true,
-      env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VERSAAI_UPSTREAMS: upstreams },
+    echo = [await up('echo-1'), await up('echo-2')];
+    slow = await up('slow');
+    retryLive = await up('retry-live');
+    nopostLive = await up('nopost-live');
+    breakerFlaky = await up('breaker-flaky');
+    breakerLive = await up('breaker-live');
+    platform = await startGateway(table, {
+      echo: echo.map((server) => server.url),
+      slow: [slow.url],
+      down: [await closedPortUrl()],
+      // The dead replica is first: a fresh balancer tries it first.
+      retry: [await closedPortUrl(), retryLive.url],
+      nopost: [await closedPortUrl(), nopostLive.url],
+      breaker: [breakerFlaky.url, breakerLive.url],
+      gone: [await closedPortUrl(), await closedPortUrl()],
+    }, {
+      // Passive health alone here; the active checks have their own suite below.
+      GATEWAY_HEALTH_INTERVAL_MS: '0',
+      GATEWAY_BREAKER_FAILURES: '2',
+      GATEWAY_BREAKER_COOLDOWN_MS: '2s',
     });
   });
 
   afterAll(async () => {
-    for (const release of heldResponses) release();
+    for (const server of servers) for (const release of server.held) release();
     await platform?.stop();
-    for (const server of [...echoServers, slow]) server?.closeAllConnections();
-    await Promise.all([...echoServers, slow].filter(Boolean).map((server) => new Promise((resolve) => server.close(resolve))));
+    await Promise.all(servers.map((server) => server.stop().catch(() => {})));
   });
 
   it('forwards method, path, query and JSON body, with the request and correlation ids', async () => {
@@ -79,26 +91,95 @@ describe('gateway proxy (distributed topology)', () => {
     expect(seen.requestId).toBe(response.headers.get('x-request-id'));
   });
 
-  it('spreads requests over the replicas round-robin', async () => {
+  it('spreads idle requests over the replicas in turn', async () => {
     const replicas: string[] = [];
     for (let i = 0; i < 4; i++) replicas.push((await json(await fetch(`${platform.url}/api/echo`))).replica);
     expect(replicas.filter((name) => name === 'echo-1')).toHaveLength(2);
     expect(replicas.filter((name) => name === 'echo-2')).toHaveLength(2);
   });
 
-  it('answers 502 UPSTREAM_UNAVAILABLE as problem+json when the upstream refuses connections', async () => {
-    const response = await fetch(`${platform.url}/api/down/anything`);
+  it('sends requests to the replica with fewer calls in flight (least-in-flight)', async () => {
+    const held = fetch(`${platform.url}/api/echo/hold`);
+    const busy = await waitFor(() => echo.find((server) => server.held.length > 0));
+    const replicas: string[] = [];
+    for (let i = 0; i < 4; i++) replicas.push((await json(await fetch(`${platform.url}/api/echo/fast`))).replica);
+    expect(replicas).toEqual(Array(4).fill(busy.name === 'echo-1' ? 'echo-2' : 'echo-1'));
+    busy.held.shift()!();
+    expect((await json(await held)).replica).toBe(busy.name);
+  });
+
+  it('retries an idempotent request on another replica when the connection is refused', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const response = await fetch(`${platform.url}/api/retry/item`, { method });
+      expect(response.status).toBe(200);
+      expect((await json(response)).replica).toBe('retry-live');
+    }
+  });
+
+  it('never retries a POST: the client gets 502 and no other replica sees it', async () => {
+    const response = await fetch(`${platform.url}/api/nopost/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(response.status).toBe(502);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(await json(response)).toMatchObject({ status: 502, code: 'UPSTREAM_UNAVAILABLE' });
+    expect(nopostLive.seen).toEqual([]);
+  });
+
+  it('answers 502 UPSTREAM_UNAVAILABLE without the upstream address when the only replica refuses', async () => {
+    const response = await fetch(`${platform.url}/api/down/anything`, { method: 'POST' });
+    expect(response.status).toBe(502);
     const body = await json(response);
     expect(body).toMatchObject({ status: 502, code: 'UPSTREAM_UNAVAILABLE', instance: '/api/down/anything' });
     expect(JSON.stringify(body)).not.toContain('127.0.0.1');
   });
 
   it('answers 504 UPSTREAM_TIMEOUT when the upstream does not answer within the route timeout', async () => {
-    const response = await fetch(`${platform.url}/api/slow`);
+    const response = await fetch(`${platform.url}/api/slow/hold`);
     expect(response.status).toBe(504);
     expect((await json(response)).code).toBe('UPSTREAM_TIMEOUT');
+  });
+
+  it('takes a failing replica out after N failures and brings it back after the cool-down', async () => {
+    await breakerFlaky.stop();
+    const statuses: number[] = [];
+    // POSTs are not retried, so the failures reach the client until the breaker opens (2 failures).
+    for (let i = 0; i < 4; i++) statuses.push((await fetch(`${platform.url}/api/breaker/x`, { method: 'POST' })).status);
+    expect(statuses.filter((status) => status === 502)).toHaveLength(2);
+    const metrics = await (await fetch(`${platform.url}/metrics`)).text();
+    expect(metrics).toContain(`versaai_gateway_upstream_breaker_state{service="breaker",replica="${breakerFlaky.url}"} 2`);
+    // Open: every request goes to the live replica.
+    for (let i = 0; i < 4; i++) {
+      const response = await fetch(`${platform.url}/api/breaker/x`, { method: 'POST' });
+      expect(response.status).toBe(200);
+      expect((await json(response)).replica).toBe('breaker-live');
+    }
+    await breakerFlaky.start();
+    // After the cool-down one trial request reaches it; its success closes the breaker.
+    await waitFor(async () => {
+      const response = await fetch(`${platform.url}/api/breaker/x`, { method: 'POST' });
+      return (await json(response)).replica === 'breaker-flaky' ? true : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 100 });
+    expect(await (await fetch(`${platform.url}/metrics`)).text())
+      .toContain(`versaai_gateway_upstream_breaker_state{service="breaker",replica="${breakerFlaky.url}"} 0`);
+  });
+
+  it('answers 503 UPSTREAM_UNAVAILABLE with Retry-After once every replica is out', async () => {
+    const response = await waitFor(async () => {
+      const attempt = await fetch(`${platform.url}/api/gone/x`);
+      if (attempt.status === 503) return attempt;
+      expect(attempt.status).toBe(502);
+      return undefined;
+    }, { timeoutMs: 10_000 });
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(await json(response)).toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
+    const retryAfter = Number(response.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(2);
+  });
+
+  it('counts upstream calls by service and outcome', async () => {
+    const metrics = await (await fetch(`${platform.url}/metrics`)).text();
+    expect(metrics).toMatch(/versaai_gateway_upstream_requests_total\{service="retry",outcome="connect_error"\} [1-9]/);
+    expect(metrics).toMatch(/versaai_gateway_upstream_requests_total\{service="retry",outcome="ok"\} [1-9]/);
   });
 
   it('applies the route body limit before proxying', async () => {
@@ -119,5 +200,43 @@ describe('gateway proxy (distributed topology)', () => {
     const response = await fetch(`${platform.url}/api/elsewhere`);
     expect(response.status).toBe(404);
     expect((await json(response)).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('gateway proxy, active health checks on /ready', () => {
+  let replicas: TestUpstream[];
+  let platform: RunningPlatform;
+
+  beforeAll(async () => {
+    replicas = [await startUpstream('probe-1'), await startUpstream('probe-2')];
+    platform = await startGateway([route('/api/probe', 'probe')], { probe: replicas.map((server) => server.url) }, { GATEWAY_HEALTH_INTERVAL_MS: '50ms' });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await Promise.all((replicas ?? []).map((server) => server.stop().catch(() => {})));
+  });
+
+  const servedBy = async (): Promise<string[]> => {
+    const names: string[] = [];
+    for (let i = 0; i < 4; i++) names.push((await json(await fetch(`${platform.url}/api/probe`))).replica);
+    return names;
+  };
+
+  it('takes a replica out while its /ready fails and puts it back when it passes', async () => {
+    expect(new Set(await servedBy())).toEqual(new Set(['probe-1', 'probe-2']));
+    replicas[0]!.ready = false;
+    await waitFor(async () => ((await servedBy()).every((name) => name === 'probe-2') ? true : undefined), { intervalMs: 50 });
+    const metrics = await (await fetch(`${platform.url}/metrics`)).text();
+    expect(metrics).toContain(`versaai_gateway_upstream_healthy{service="probe",replica="${replicas[0]!.url}"} 0`);
+    replicas[0]!.ready = true;
+    await waitFor(async () => ((await servedBy()).includes('probe-1') ? true : undefined), { intervalMs: 50 });
+  });
+
+  it('stops asking /ready when the gateway closes', async () => {
+    await platform.stop();
+    const checks = replicas[0]!.readyChecks;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(replicas[0]!.readyChecks).toBe(checks);
   });
 });

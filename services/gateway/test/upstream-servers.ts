@@ -1,0 +1,74 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A real upstream replica on an ephemeral port. It echoes what it received with its own
+ * name; `/…/hold` waits until the test releases it; `/ready` answers 200 or 503 from `ready`.
+ * `stop()` closes the port (connections refused) and `start()` opens the same port again.
+ */
+export interface TestUpstream {
+  name: string;
+  url: string;
+  ready: boolean;
+  readyChecks: number;
+  /** Proxied requests seen (not /ready). */
+  seen: Array<{ method: string; url: string }>;
+  held: Array<() => void>;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export async function startUpstream(name: string): Promise<TestUpstream> {
+  let port = 0;
+  let server: Server;
+  const upstream: TestUpstream = {
+    name,
+    url: '',
+    ready: true,
+    readyChecks: 0,
+    seen: [],
+    held: [],
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+    async start() {
+      server = createServer((req, res) => {
+        if (req.url === '/ready') {
+          upstream.readyChecks += 1;
+          res.statusCode = upstream.ready ? 200 : 503;
+          res.end();
+          return;
+        }
+        upstream.seen.push({ method: req.method!, url: req.url! });
+        let body = '';
+        req.on('data', (chunk) => { body += chunk; });
+        req.on('end', () => {
+          const answer = () => {
+            res.setHeader('content-type', 'application/json');
+            res.end(JSON.stringify({
+              replica: name, method: req.method, url: req.url, body,
+              requestId: req.headers['x-request-id'], correlationId: req.headers['x-correlation-id'],
+            }));
+          };
+          if (req.url?.includes('/hold')) upstream.held.push(answer);
+          else answer();
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      port = (server.address() as AddressInfo).port;
+      upstream.url = `http://127.0.0.1:${port}`;
+    },
+  };
+  await upstream.start();
+  return upstream;
+}
+
+/** A URL on which nothing listens: connections are refused. */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise((resolve) => server.close(resolve));
+  return url;
+}
