@@ -16,8 +16,11 @@ describe.skipIf(!available)('distributed topology: gateway, auth and two users r
     database = await createTestDatabase();
     redis = createTestRedisPrefix();
     const [gatewayPort, authPort, users1Port, users2Port] = [await freePort(), await freePort(), await freePort(), await freePort()];
-    const shared = { ...CLEAN_ENV, HOST: '127.0.0.1', DATABASE_URL: database.url, REDIS_URL: redis.url, VERSAAI_REDIS_PREFIX: redis.prefix };
     const url = (port: number) => `http://127.0.0.1:${port}`;
+    const shared = {
+      ...CLEAN_ENV, HOST: '127.0.0.1', DATABASE_URL: database.url, REDIS_URL: redis.url, VERSAAI_REDIS_PREFIX: redis.prefix,
+      AUTH_JWKS_URL: `${url(authPort!)}/api/auth/.well-known/jwks.json`,
+    };
     gatewayUrl = url(gatewayPort!);
     usersUrls = [url(users1Port!), url(users2Port!)];
     processes.push(runCli('auth', ['start', '--service', 'auth'], { ...shared, PORT: String(authPort) }));

@@ -60,7 +60,7 @@ export function runCli(name: string, args: string[], env: Record<string, string>
 
 /** Settings a child must not inherit from the developer's shell, so each test chooses its topology. */
 export const CLEAN_ENV: Record<string, string> = {
-  DATABASE_URL: '', REDIS_URL: '', VERSAAI_UPSTREAMS: '', VERSAAI_REDIS_PREFIX: '', PORT: '', LOG_LEVEL: 'warn', BUS_BLOCK_MS: '250',
+  DATABASE_URL: '', REDIS_URL: '', VERSAAI_UPSTREAMS: '', AUTH_JWKS_URL: '', VERSAAI_REDIS_PREFIX: '', PORT: '', LOG_LEVEL: 'warn', BUS_BLOCK_MS: '250',
 };
 
 /** Stops a child with SIGTERM and returns how it exited. Kills it if the test already failed and it hangs. */

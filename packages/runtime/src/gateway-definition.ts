@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger, Metrics } from '@versaai/kernel';
-import type { RateLimiter, RateLimitRule } from '@versaai/storage';
+import type { RateLimiter, RateLimitRule, RevocationList } from '@versaai/storage';
+import type { TokenVerifier } from '@versaai/identity';
 import type { Upstreams } from './upstreams.ts';
 
 /** Registers one hosted service's routes (under `/api/<name>`) inside the given Fastify scope. */
@@ -20,6 +21,10 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** The process's metrics registry, for the gateway's upstream counters and breaker gauges. */
   metrics?: Metrics;
+  /** Verifies access tokens against auth's JWKS (the same instance the hosted services use). */
+  verifier: TokenVerifier;
+  /** Sessions and API keys revoked before their tokens expire; checked on every authenticated request. */
+  revocations: RevocationList;
 }
 
 /**

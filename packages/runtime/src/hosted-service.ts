@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger, Metrics, ReadinessCheck, ShutdownStep } from '@versaai/kernel';
-import { migrate, openDatabase, type Database } from '@versaai/storage';
+import { migrate, openDatabase, type Database, type RevocationList } from '@versaai/storage';
 import { createConsumer, createOutboxRelay, eventsMigrations, type BusTransport } from '@versaai/events';
 import type { PlatformConfig } from './platform-config.ts';
 import { servicePrefix, type ServiceContext, type ServiceDefinition } from './service-definition.ts';
@@ -38,11 +38,13 @@ export async function openHostedService(def: ServiceDefinition, deps: {
   transport: BusTransport;
   logger: Logger;
   metrics: Metrics;
+  revocations: RevocationList;
 }): Promise<HostedService> {
   const logger = deps.logger.child({ component: def.name });
   const { database } = await openServiceDatabase(def, deps.config, logger);
   const relay = createOutboxRelay({ database, transport: deps.transport, logger, metrics: deps.metrics });
-  const context = createServiceContext({ name: def.name, database, logger, metrics: deps.metrics, onEventsCommitted: () => relay.notify() });
+  const context = createServiceContext({ name: def.name, database, logger, metrics: deps.metrics, revocations: deps.revocations,
+    tokens: { issuer: deps.config.tokens.issuer, audience: deps.config.tokens.audience }, onEventsCommitted: () => relay.notify() });
   const handlers = def.handlers?.(context) ?? {};
   const consumer = Object.keys(handlers).length === 0 ? undefined : createConsumer({
     transport: deps.transport,

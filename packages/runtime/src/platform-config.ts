@@ -37,6 +37,11 @@ export const platformConfigSchema = z.object({
   VERSAAI_UPSTREAMS: upstreamsSchema,
   RATE_LIMIT_CREDENTIALS: envRateLimitRule(),
   RATE_LIMIT_STANDARD: envRateLimitRule(),
+  // Every signer and verifier must agree on these; auth writes them, everyone else checks them.
+  AUTH_ISSUER: envString({ default: 'versaai' }),
+  AUTH_AUDIENCE: envString({ default: 'versaai-api' }),
+  /** Where verifiers fetch auth's public keys; default: auth in this process, else auth's first upstream. */
+  AUTH_JWKS_URL: envUrl({ protocols: ['http:', 'https:'] }).optional(),
 });
 
 export interface PlatformConfig {
@@ -62,6 +67,11 @@ export interface PlatformConfig {
   upstreams: Upstreams;
   /** Gateway budget overrides by rate-limit class; a class not listed keeps the route table's budget. */
   rateLimits: Record<string, RateLimitRule>;
+  tokens: {
+    issuer: string;
+    audience: string;
+    jwksUrl: string | undefined;
+  };
 }
 
 export interface PlatformConfigOptions {
@@ -100,5 +110,6 @@ export function parsePlatformConfig(env: NodeJS.ProcessEnv = process.env, opts: 
       ...(raw.RATE_LIMIT_CREDENTIALS ? { credentials: raw.RATE_LIMIT_CREDENTIALS } : {}),
       ...(raw.RATE_LIMIT_STANDARD ? { standard: raw.RATE_LIMIT_STANDARD } : {}),
     },
+    tokens: { issuer: raw.AUTH_ISSUER, audience: raw.AUTH_AUDIENCE, jwksUrl: raw.AUTH_JWKS_URL },
   };
 }

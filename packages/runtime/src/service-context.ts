@@ -1,5 +1,5 @@
 import type { Logger, Metrics } from '@versaai/kernel';
-import type { Database } from '@versaai/storage';
+import type { Database, RevocationList } from '@versaai/storage';
 import { enqueueEvents, type EventEnvelope } from '@versaai/events';
 import type { ServiceContext } from './service-definition.ts';
 
@@ -12,6 +12,8 @@ export function createServiceContext(opts: {
   database: Database;
   logger: Logger;
   metrics: Metrics;
+  revocations: RevocationList;
+  tokens: { issuer: string; audience: string };
   onEventsCommitted: () => void;
 }): ServiceContext {
   const { database } = opts;
@@ -21,6 +23,8 @@ export function createServiceContext(opts: {
     db: database.db,
     logger: opts.logger,
     metrics: opts.metrics,
+    revocations: opts.revocations,
+    tokens: opts.tokens,
     async transaction(fn) {
       let enqueued = false;
       const result = await database.db.transaction().execute((trx) =>

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger, Metrics } from '@versaai/kernel';
-import type { Database, Migration } from '@versaai/storage';
+import type { Database, Migration, RevocationList } from '@versaai/storage';
 import type { EventEnvelope, EventHandler, EventType } from '@versaai/events';
 
 /** Enqueues events in the outbox of the surrounding transaction; they are published after commit. */
@@ -14,6 +14,10 @@ export interface ServiceContext {
   db: Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- each service types its own tables
   logger: Logger;
   metrics: Metrics;
+  /** Shared with the edge: an id revoked here is refused at the gateway at once. */
+  revocations: RevocationList;
+  /** The issuer and audience every access token carries (auth signs with them). */
+  tokens: { issuer: string; audience: string };
   /** Runs fn in one database transaction; events passed to publish are committed with the state change. */
   transaction<T>(fn: (trx: Kysely<any>, publish: Publish) => Promise<T>): Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }

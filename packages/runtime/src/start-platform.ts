@@ -10,7 +10,9 @@ import { startBusHousekeeping } from './bus-housekeeping.ts';
 import { describeTransport, openTransport } from './open-transport.ts';
 import { parsePlatformConfig, type PlatformConfig } from './platform-config.ts';
 import { describeRateLimiter, openRateLimiter } from './open-rate-limiter.ts';
-import type { RateLimiter } from '@versaai/storage';
+import type { RateLimiter, RevocationList } from '@versaai/storage';
+import { installTokenVerifier } from '@versaai/identity';
+import { openRevocationList, openTokenVerifier } from './open-identity.ts';
 import type { ServiceDefinition } from './service-definition.ts';
 
 export interface StartPlatformOptions {
@@ -72,6 +74,9 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
   let transport: BusTransport | undefined;
   let housekeeping: ShutdownStep | undefined;
   let rateLimiter: RateLimiter | undefined;
+  let revocations: RevocationList | undefined;
+  // Known once listening; the all-in-one verifier fetches this process's own JWKS from it.
+  const self: { url?: string } = {};
   // Teardown of what has been opened so far, used if the boot fails half-way. Steps of the
   // same kind run in parallel: each consumer drains its in-flight handlers, and those waits
   // must not add up against the shutdown deadline as services are added.
@@ -80,6 +85,7 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
     return [
       // After the HTTP drain: requests still in flight may be counting.
       ...(rateLimiter ? [{ name: 'rate-limiter', close: () => rateLimiter!.close() }] : []),
+      ...(revocations ? [{ name: 'revocation-list', close: () => revocations!.close() }] : []),
       ...(housekeeping ? [housekeeping] : []),
       parallelStep('consumers', services.flatMap((service) => (service.stopConsumer ? [service.stopConsumer] : []))),
       parallelStep('outbox-relays', services.map((service) => service.stopRelay)),
@@ -90,19 +96,25 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
 
   let app: FastifyInstance | undefined;
   try {
+    // Resolved first: a process that cannot verify tokens must not start at all.
+    const verifier = openTokenVerifier(config, {
+      hostsAuth: hostedNames.has('auth'), separateProcesses: Boolean(opts.separateProcesses), selfUrl: () => self.url,
+    });
+    revocations = openRevocationList(config);
     if (opts.services.length > 0) transport = await openTransport(config, logger);
     for (const definition of opts.services) {
-      hosted.set(definition.name, await openHostedService(definition, { config, transport: transport!, logger, metrics }));
+      hosted.set(definition.name, await openHostedService(definition, { config, transport: transport!, logger, metrics, revocations }));
     }
     const readiness: ReadinessCheck[] = [...hosted.values()].flatMap((service) => service.readiness);
     if (transport) readiness.push({ name: 'bus', check: () => transport!.ping() });
 
     app = createHttpApp({ service: processName(opts), logger, metrics, readiness });
+    installTokenVerifier(app, verifier);
     if (opts.gateway) {
       const mounts = new Map<string, MountService>([...hosted].map(([name, service]) => [name, (scope) => service.mount(scope)]));
       rateLimiter = openRateLimiter(config);
       await opts.gateway.register(app, {
-        logger, hosted: mounts, upstreams: config.upstreams, rateLimiter, rateLimits: config.rateLimits, env: opts.env ?? process.env, metrics,
+        logger, hosted: mounts, upstreams: config.upstreams, rateLimiter, rateLimits: config.rateLimits, env: opts.env ?? process.env, metrics, verifier, revocations,
       });
     } else {
       for (const service of hosted.values()) await service.mount(app);
@@ -127,6 +139,7 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
   // Closing the HTTP app also closes the gateway's proxy connection pools (a Fastify onClose hook).
   const steps: ShutdownStep[] = [httpServerStep(listening), ...openedSteps()];
   const url = listeningUrl(listening, config.host);
+  self.url = url;
   logger.info({
     url,
     services: [...hostedNames],

@@ -8,6 +8,10 @@ import { parseGatewayConfig } from './gateway-config.ts';
 import { createMemoryRateLimiter } from '@versaai/storage';
 import { applyBudgetOverrides, createEdgeLimit, type RateBudgets } from './rate-limiter.ts';
 import { rateBudgets, routeTable, type GatewayRoute } from './route-table.ts';
+import { createEdgeAuth } from './edge-auth.ts';
+import { addEdgeHooks } from './edge-hooks.ts';
+import { createApiKeyExchange } from './api-key-exchange.ts';
+import { inProcessExchange, remoteExchange } from './exchange-calls.ts';
 
 /**
  * Builds the edge for a route table. Each service named in the table is either hosted in
@@ -34,7 +38,18 @@ export function createGateway(table: readonly GatewayRoute[] = routeTable, budge
       const settings = parseGatewayConfig(opts.env);
       // Before any service route: helmet/CORS hooks and the OpenAPI collector must see them all.
       await registerEdgePlugins(app, { table, proxied, config: settings });
-      await mountInProcess(app, table, opts.hosted, limit);
+      const apiKeys = createApiKeyExchange({
+        call: opts.hosted.has('auth') ? inProcessExchange(app) : remoteExchange(opts.upstreams.auth ?? []),
+        verifier: opts.verifier,
+      });
+      const authenticate = createEdgeAuth({
+        verifier: opts.verifier,
+        revocations: opts.revocations,
+        apiKeys,
+        onRevocationCheckFailed: (error) => opts.logger.warn({ err: error }, 'revocation list unavailable; accepting unexpired tokens'),
+      });
+      addEdgeHooks(app, table, { authenticate, limit });
+      await mountInProcess(app, table, opts.hosted);
       await registerProxy(app, proxied, opts.upstreams, limit, { settings: settings.proxy, logger: opts.logger, metrics: opts.metrics });
       opts.logger.info({ inProcess: hostedServices, proxied: servicesOf(proxied) }, 'gateway routes registered');
     },

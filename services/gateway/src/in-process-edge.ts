@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { MountService } from '@versaai/runtime';
 import type { GatewayRoute } from './route-table.ts';
 import { matchRoute } from './match-route.ts';
-import { addRateLimitHook, type EdgeLimit } from './rate-limiter.ts';
 
 /**
  * All-in-one: the hosted services' routes are registered inside the edge's scope, so the
@@ -13,11 +12,9 @@ export async function mountInProcess(
   app: FastifyInstance,
   table: readonly GatewayRoute[],
   hosted: ReadonlyMap<string, MountService>,
-  limit: EdgeLimit,
 ): Promise<void> {
   if (hosted.size === 0) return;
   await app.register(async (edge) => {
-    addRateLimitHook(edge, table, limit);
     edge.addHook('onRoute', (route) => {
       const rule = matchRoute(table, route.url);
       if (!rule) throw new Error(`Route ${route.url} is not covered by the gateway route table`);

@@ -28,9 +28,9 @@ export function assertValidTable(table: readonly GatewayRoute[]): void {
     if (!isUnder(route.prefix, `/api/${route.service}`)) {
       throw new Error(`Gateway route "${route.prefix}" must live under /api/${route.service}, the prefix of its service`);
     }
-    if (route.auth === 'required') {
-      // Fail loudly rather than let a protected route through without a token check.
-      throw new Error(`Gateway route "${route.prefix}" requires authentication, but this gateway has no token verifier yet`);
+    if (route.roles && (route.auth !== 'required' || route.roles.length === 0)) {
+      // Roles without a required token, or an empty allow-list, would read as a rule but check nothing.
+      throw new Error(`Gateway route "${route.prefix}" lists roles, so it must require auth and name at least one role`);
     }
   }
 }

@@ -2,12 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { ProblemError, type Logger } from '@versaai/kernel';
 import type { RateLimiter, RateLimitResult, RateLimitRule } from '@versaai/storage';
 import type { GatewayRoute, RateLimitClass } from './route-table.ts';
-import { matchRoute } from './match-route.ts';
 
 export type RateBudget = RateLimitRule;
 export type RateBudgets = Record<RateLimitClass, RateBudget>;
 
-/** Counts one request of a class from a client; undefined when it was not counted (limiter unavailable). */
+/** Counts one request of a class from a client (`ip:…`, `user:…`, `key:…`); undefined when not counted (limiter unavailable). */
 export type EdgeLimit = (rateClass: RateLimitClass, client: string) => Promise<RateLimitResult | undefined>;
 
 /** The route table's budgets with the configured overrides applied (only for classes the table knows). */
@@ -18,8 +17,7 @@ export function applyBudgetOverrides(budgets: RateBudgets, overrides: Readonly<R
 }
 
 /**
- * Counts requests against their class budget, keyed `<class>:ip:<address>` (per-user keys
- * come with access tokens). If the limiter fails (Redis down) the request passes and a
+ * Counts requests against their class budget, keyed `<class>:<client>`. If the limiter fails (Redis down) the request passes and a
  * warning is logged: the edge must not go down with Redis. After a failure the limiter is
  * left alone for `cooldownMs`, so an outage does not add a timeout to every request.
  */
@@ -28,7 +26,7 @@ export function createEdgeLimit(limiter: RateLimiter, budgets: RateBudgets, logg
   return async (rateClass, client) => {
     if (Date.now() < skipUntil) return undefined;
     try {
-      return await limiter.take(`${rateClass}:ip:${client}`, budgets[rateClass]);
+      return await limiter.take(`${rateClass}:${client}`, budgets[rateClass]);
     } catch (error) {
       skipUntil = Date.now() + cooldownMs;
       logger.warn({ err: error, cooldownMs }, 'rate limiter unavailable; letting requests through unlimited');
@@ -38,7 +36,7 @@ export function createEdgeLimit(limiter: RateLimiter, budgets: RateBudgets, logg
 }
 
 /** IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers); times in whole seconds. */
-function rateLimitHeaders(result: RateLimitResult): Record<string, string> {
+export function rateLimitHeaders(result: RateLimitResult): Record<string, string> {
   return {
     'ratelimit-limit': String(result.limit),
     'ratelimit-remaining': String(result.remaining),
@@ -46,21 +44,23 @@ function rateLimitHeaders(result: RateLimitResult): Record<string, string> {
   };
 }
 
-/** Adds the limiter to a scope: every request under a table route is counted against its class. */
-export function addRateLimitHook(scope: FastifyInstance, table: readonly GatewayRoute[], limit: EdgeLimit): void {
-  scope.addHook('onRequest', async (request, reply) => {
-    const route = matchRoute(table, request.url.split('?', 1)[0]!);
-    if (!route) return;
-    const result = await limit(route.rateLimit, request.ip);
-    if (!result) return;
-    const headers = rateLimitHeaders(result);
-    if (!result.allowed) {
-      const retryAfter = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-      throw new ProblemError({
-        status: 429, code: 'RATE_LIMITED', detail: 'Too many requests; try again later.',
-        extensions: { retryAfterSeconds: retryAfter }, headers: { ...headers, 'retry-after': String(retryAfter) },
-      });
-    }
-    reply.headers(headers);
-  });
+/** Counts the request; throws 429 RATE_LIMITED when over budget, else returns the headers to send. */
+export async function enforceRateLimit(limit: EdgeLimit, rateClass: RateLimitClass, client: string): Promise<Record<string, string> | undefined> {
+  const result = await limit(rateClass, client);
+  if (!result) return undefined;
+  const headers = rateLimitHeaders(result);
+  if (!result.allowed) {
+    const retryAfter = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+    throw new ProblemError({
+      status: 429, code: 'RATE_LIMITED', detail: 'Too many requests; try again later.',
+      extensions: { retryAfterSeconds: retryAfter }, headers: { ...headers, 'retry-after': String(retryAfter) },
+    });
+  }
+  return headers;
 }
+
+/**
+ * @deprecated The edge hooks (edge-hooks.ts) count every request once at the root; this
+ * scope-level hook is kept only until the proxy stops calling it, and counts nothing.
+ */
+export function addRateLimitHook(_scope: FastifyInstance, _table: readonly GatewayRoute[], _limit: EdgeLimit): void {}

@@ -1,6 +1,10 @@
+import type { Role } from '@versaai/identity';
+
 /**
  * The edge's whole knowledge of the platform: which path prefix belongs to which service and
- * how the edge treats it. The gateway knows services by name only, never by import.
+ * how the edge treats it. The gateway knows services by name only, never by import. The
+ * services enforce the same rules again on their own routes (zero trust); the authorization
+ * matrix test checks both against this table.
  */
 export type RateLimitClass = 'credentials' | 'standard';
 
@@ -8,8 +12,13 @@ export interface GatewayRoute {
   /** Path prefix; the longest matching prefix wins. */
   prefix: string;
   service: string;
-  /** 'public' routes pass without a token; 'required' routes need a verified access token. */
+  /**
+   * 'public' routes pass without a token (a token that is sent is still verified);
+   * 'required' routes need a verified, unrevoked access token.
+   */
   auth: 'public' | 'required';
+  /** Roles allowed on a 'required' route; absent = any signed-in user. */
+  roles?: readonly Role[];
   /** Budget class for the rate limiter: credential endpoints get a much smaller one. */
   rateLimit: RateLimitClass;
   /** Largest accepted request body, bytes. */
@@ -18,7 +27,10 @@ export interface GatewayRoute {
   timeoutMs: number;
 }
 
-/** Requests per client address and window, per class. Credential endpoints invite guessing, so theirs is small. */
+/**
+ * Requests per client and window, per class. A client is the user or API key of a verified
+ * token, else the address. Credential endpoints invite guessing, so theirs is small.
+ */
 export const rateBudgets: Record<RateLimitClass, { limit: number; windowMs: number }> = {
   credentials: { limit: 10, windowMs: 60_000 },
   standard: { limit: 600, windowMs: 60_000 },
@@ -26,9 +38,22 @@ export const rateBudgets: Record<RateLimitClass, { limit: number; windowMs: numb
 
 const KIB = 1024;
 
+const publicAuth = (prefix: string, rateLimit: RateLimitClass = 'credentials') =>
+  ({ prefix: `/api/auth${prefix}`, service: 'auth', auth: 'public', rateLimit, bodyLimit: 4 * KIB, timeoutMs: 10_000 }) as const;
+
 export const routeTable: readonly GatewayRoute[] = [
-  { prefix: '/api/auth/register', service: 'auth', auth: 'public', rateLimit: 'credentials', bodyLimit: 4 * KIB, timeoutMs: 10_000 },
-  { prefix: '/api/auth', service: 'auth', auth: 'public', rateLimit: 'standard', bodyLimit: 16 * KIB, timeoutMs: 10_000 },
-  // Public only while the skeleton has no tokens; the identity issue turns it to 'required'.
+  // Auth: the routes that prove who you are are public and tightly limited; the rest need a token.
+  { prefix: '/api/auth', service: 'auth', auth: 'required', rateLimit: 'standard', bodyLimit: 16 * KIB, timeoutMs: 10_000 },
+  publicAuth('/.well-known', 'standard'),
+  publicAuth('/register'),
+  publicAuth('/login'),
+  publicAuth('/refresh', 'standard'),
+  publicAuth('/logout', 'standard'),
+  publicAuth('/password-reset'),
+  publicAuth('/email-verification/confirm'),
+  // The gateway itself trades API keys for short-lived tokens here; keys are 256-bit random.
+  publicAuth('/api-keys/exchange', 'standard'),
+  // Public until the users service verifies tokens on its own routes (same issue); then 'required'.
   { prefix: '/api/users', service: 'users', auth: 'public', rateLimit: 'standard', bodyLimit: 64 * KIB, timeoutMs: 5_000 },
+  { prefix: '/api/users/admin', service: 'users', auth: 'required', roles: ['admin'], rateLimit: 'standard', bodyLimit: 16 * KIB, timeoutMs: 5_000 },
 ];

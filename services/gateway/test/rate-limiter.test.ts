@@ -13,16 +13,17 @@ function capturingLogger() {
 }
 
 describe('createEdgeLimit', () => {
-  it('keys budgets by class and client address', async () => {
+  it('keys budgets by class and client (address, user or API key)', async () => {
     const limiter = createMemoryRateLimiter();
     const limit = createEdgeLimit(limiter, budgets, capturingLogger().logger);
-    expect((await limit('credentials', '10.0.0.1'))?.allowed).toBe(true);
-    expect((await limit('credentials', '10.0.0.1'))?.allowed).toBe(true);
-    expect((await limit('credentials', '10.0.0.1'))?.allowed).toBe(false);
+    expect((await limit('credentials', 'ip:10.0.0.1'))?.allowed).toBe(true);
+    expect((await limit('credentials', 'ip:10.0.0.1'))?.allowed).toBe(true);
+    expect((await limit('credentials', 'ip:10.0.0.1'))?.allowed).toBe(false);
     // Other clients and other classes have their own budgets.
-    expect((await limit('credentials', '10.0.0.2'))?.allowed).toBe(true);
-    expect(await limit('standard', '10.0.0.1')).toMatchObject({ allowed: true, limit: 3, remaining: 2 });
-    // The keys the port sees: `<class>:ip:<address>`.
+    expect((await limit('credentials', 'ip:10.0.0.2'))?.allowed).toBe(true);
+    expect(await limit('standard', 'ip:10.0.0.1')).toMatchObject({ allowed: true, limit: 3, remaining: 2 });
+    expect((await limit('credentials', 'user:u1'))?.allowed).toBe(true);
+    // The keys the port sees: `<class>:<client>`.
     expect((await limiter.take('credentials:ip:10.0.0.1', budgets.credentials)).allowed).toBe(false);
   });
 
@@ -31,9 +32,9 @@ describe('createEdgeLimit', () => {
     const unreachable = createRedisRateLimiter({ url: 'redis://127.0.0.1:1', prefix: 'unused:', connectTimeoutMs: 200, commandTimeoutMs: 300 });
     try {
       const limit = createEdgeLimit(unreachable, budgets, logger, 60_000);
-      expect(await limit('credentials', '10.0.0.1')).toBeUndefined();
+      expect(await limit('credentials', 'ip:10.0.0.1')).toBeUndefined();
       // Within the cooldown the limiter is not asked again: no second warning.
-      expect(await limit('credentials', '10.0.0.1')).toBeUndefined();
+      expect(await limit('credentials', 'ip:10.0.0.1')).toBeUndefined();
       expect(lines.filter((line) => line.msg === 'rate limiter unavailable; letting requests through unlimited')).toHaveLength(1);
       expect(lines[0]!.level).toBe('warn');
     } finally {

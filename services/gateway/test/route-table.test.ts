@@ -7,13 +7,16 @@ const route = (prefix: string, service: string, extra: Partial<GatewayRoute> = {
 describe('gateway route table', () => {
   it('picks the longest prefix that covers the path', () => {
     expect(matchRoute(routeTable, '/api/auth/register')?.rateLimit).toBe('credentials');
-    expect(matchRoute(routeTable, '/api/auth/login')?.prefix).toBe('/api/auth');
+    expect(matchRoute(routeTable, '/api/auth/login')?.auth).toBe('public');
+    expect(matchRoute(routeTable, '/api/auth/sessions')?.auth).toBe('required');
+    expect(matchRoute(routeTable, '/api/users/admin/users')?.roles).toEqual(['admin']);
     expect(matchRoute(routeTable, '/api/users/0193')?.service).toBe('users');
   });
 
   it('does not match a prefix that is only a string prefix of a segment', () => {
     expect(matchRoute(routeTable, '/api/usersx/1')).toBeUndefined();
     expect(matchRoute(routeTable, '/api/auth/registerx')?.prefix).toBe('/api/auth');
+    expect(matchRoute(routeTable, '/api/users/administrator')?.roles).toBeUndefined();
   });
 
   it('lists the services it routes to', () => {
@@ -24,6 +27,7 @@ describe('gateway route table', () => {
     expect(() => createGateway([route('/api/users', 'auth')])).toThrow(/must live under \/api\/auth/);
     expect(() => createGateway([route('/health', 'auth')])).toThrow(/must start with \/api\//);
     expect(() => createGateway([route('/api/auth', 'auth'), route('/api/auth', 'auth')])).toThrow(/twice/);
-    expect(() => createGateway([route('/api/users', 'users', { auth: 'required' })])).toThrow(/no token verifier/);
+    expect(() => createGateway([route('/api/users', 'users', { roles: ['admin'] })])).toThrow(/must require auth/);
+    expect(() => createGateway([route('/api/users', 'users', { auth: 'required', roles: [] })])).toThrow(/at least one role/);
   });
 });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig, envPort } from '@versaai/kernel';
-import { formatUpstreams, parsePlatformConfig, type Upstreams } from '@versaai/runtime';
+import { JWKS_PATH, formatUpstreams, parsePlatformConfig, type Upstreams } from '@versaai/runtime';
 import { isPostgresUrl } from '@versaai/storage';
 import { z } from 'zod';
 import { allServices } from '../services.ts';
@@ -60,6 +60,7 @@ export async function devDistributedCommand(opts: { replicas?: string } = {}): P
   const { PORT: gatewayPort } = parseConfig(z.object({ PORT: envPort(8080) }), process.env);
   const upstreams: Upstreams = {};
   const children: Child[] = [];
+  const planned: Array<{ name: string; service: string; port: number }> = [];
   let port = gatewayPort;
   for (const service of allServices) {
     const count = replicas[service.name] ?? 1;
@@ -67,11 +68,13 @@ export async function devDistributedCommand(opts: { replicas?: string } = {}): P
     for (let replica = 1; replica <= count; replica++) {
       port += 1;
       upstreams[service.name]!.push(`http://127.0.0.1:${port}`);
-      const name = count === 1 ? service.name : `${service.name}-${replica}`;
-      children.push(spawnChild(name, service.name, { ...process.env, PORT: String(port) }));
+      planned.push({ name: count === 1 ? service.name : `${service.name}-${replica}`, service: service.name, port });
     }
   }
-  children.push(spawnChild('gateway', 'gateway', { ...process.env, PORT: String(gatewayPort), VERSAAI_UPSTREAMS: formatUpstreams(upstreams) }));
+  // Every service verifies tokens itself (zero trust), against auth's published keys.
+  const shared = { ...process.env, AUTH_JWKS_URL: process.env.AUTH_JWKS_URL || `${upstreams.auth![0]}${JWKS_PATH}` };
+  for (const child of planned) children.push(spawnChild(child.name, child.service, { ...shared, PORT: String(child.port) }));
+  children.push(spawnChild('gateway', 'gateway', { ...shared, PORT: String(gatewayPort), VERSAAI_UPSTREAMS: formatUpstreams(upstreams) }));
 
   let stopping = false;
   const stopAll = (signal: NodeJS.Signals) => {

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { authenticate } from '@versaai/identity';
+import { defineService, startPlatform, type RunningPlatform } from '@versaai/runtime';
+import { tempDataDir, type TempDataDir } from '@versaai/testing';
+import { createGateway, type GatewayRoute } from '../src/index.ts';
+
+// Stand-ins with the real contracts: `auth` publishes a JWKS and trades API keys for tokens;
+// `echo` answers with the identity its routes see.
+let privateKey: CryptoKey;
+let publicJwk: JWK;
+const API_KEY = 'vak_test_0123456789abcdef';
+
+async function token(claims: { sub?: string; role?: string; sid?: string; kind?: string; scope?: string } = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ role: 'user', sid: 'sess-1', kind: 'session', ...claims })
+    .setProtectedHeader({ alg: 'EdDSA', kid: 'k1', typ: 'at+jwt' })
+    .setSubject(claims.sub ?? 'user-a').setIssuer('versaai').setAudience('versaai-api')
+    .setIssuedAt(now).setExpirationTime(now + 900).sign(privateKey);
+}
+
+const fakeAuth = defineService({
+  name: 'auth',
+  migrations: [],
+  async routes(app) {
+    app.get('/.well-known/jwks.json', async () => ({ keys: [publicJwk] }));
+    app.post<{ Body: { apiKey?: string } }>('/api-keys/exchange', async (request, reply) => {
+      if (request.body.apiKey !== API_KEY) return reply.code(401).send({ code: 'AUTH_API_KEY_INVALID' });
+      return { accessToken: await token({ sub: 'user-k', kind: 'api_key', sid: 'ak_1', scope: 'users:read' }), tokenType: 'Bearer', expiresIn: 900 };
+    });
+  },
+});
+
+const echo = defineService({
+  name: 'echo',
+  migrations: [],
+  async routes(app) {
+    const whoami = async (request: { identity?: unknown }) => ({ identity: request.identity ?? null });
+    app.get('/public', whoami);
+    app.get('/me', { preHandler: authenticate() }, whoami);
+    app.get('/admin/stats', { preHandler: authenticate({ roles: ['admin'] }) }, whoami);
+    app.get('/limited', { preHandler: authenticate() }, whoami);
+  },
+});
+
+const route = (prefix: string, service: string, extra: Partial<GatewayRoute> = {}): GatewayRoute =>
+  ({ prefix, service, auth: 'public', rateLimit: 'standard', bodyLimit: 4096, timeoutMs: 1_000, ...extra });
+
+const table = [
+  route('/api/auth', 'auth'),
+  route('/api/echo', 'echo', { auth: 'required' }),
+  route('/api/echo/public', 'echo'),
+  route('/api/echo/admin', 'echo', { auth: 'required', roles: ['admin'] }),
+  route('/api/echo/limited', 'echo', { auth: 'required', rateLimit: 'credentials' }),
+];
+
+describe('gateway authentication at the edge (all-in-one)', () => {
+  let dataDir: TempDataDir;
+  let platform: RunningPlatform;
+  const get = (url: string, authorization?: string) =>
+    fetch(`${platform.url}${url}`, { headers: authorization ? { authorization } : {} });
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    privateKey = pair.privateKey;
+    publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'EdDSA', use: 'sig' };
+    dataDir = await tempDataDir();
+    platform = await startPlatform({
+      services: [fakeAuth, echo],
+      gateway: createGateway(table, { credentials: { limit: 2, windowMs: 60_000 }, standard: { limit: 1_000, windowMs: 60_000 } }),
+      env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VERSAAI_DATA_DIR: dataDir.dir },
+    });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await dataDir?.remove();
+  });
+
+  it('answers 401 AUTH_REQUIRED without a token on a required route, as problem+json', async () => {
+    const response = await get('/api/echo/me');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await response.json() as Record<string, unknown>).code).toBe('AUTH_REQUIRED');
+  });
+
+  it('verifies a token against the JWKS and hands the identity to the service', async () => {
+    const response = await get('/api/echo/me', `Bearer ${await token({ sub: 'user-b' })}`);
+    expect(response.status).toBe(200);
+    expect((await response.json() as Record<string, unknown>).identity).toMatchObject({ userId: 'user-b', role: 'user', kind: 'session', sessionId: 'sess-1' });
+  });
+
+  it('refuses a forged or garbage token even on a public route', async () => {
+    const response = await get('/api/echo/public', 'Bearer not.a.token');
+    expect(response.status).toBe(401);
+    expect((await response.json() as Record<string, unknown>).code).toBe('AUTH_TOKEN_INVALID');
+    expect((await get('/api/echo/public')).status).toBe(200);
+  });
+
+  it('applies the route roles: 403 for a user, 200 for an admin', async () => {
+    const asUser = await get('/api/echo/admin/stats', `Bearer ${await token({ sub: 'user-c' })}`);
+    expect(asUser.status).toBe(403);
+    expect((await asUser.json() as Record<string, unknown>).code).toBe('AUTH_FORBIDDEN');
+    expect((await get('/api/echo/admin/stats', `Bearer ${await token({ sub: 'user-d', role: 'admin' })}`)).status).toBe(200);
+  });
+
+  it('refuses a revoked session at once, before its token expires', async () => {
+    const bearer = `Bearer ${await token({ sub: 'user-e', sid: 'sess-revoked' })}`;
+    expect((await get('/api/echo/me', bearer)).status).toBe(200);
+    await platform.services.get('auth')!.context.revocations.revoke(['sess-revoked'], 60_000);
+    const response = await get('/api/echo/me', bearer);
+    expect(response.status).toBe(401);
+    expect((await response.json() as Record<string, unknown>).code).toBe('AUTH_SESSION_REVOKED');
+  });
+
+  it('trades an API key for a token the service sees as an api_key identity; a wrong key is 401', async () => {
+    const response = await get('/api/echo/me', `Bearer ${API_KEY}`);
+    expect(response.status).toBe(200);
+    expect((await response.json() as Record<string, unknown>).identity).toMatchObject({ userId: 'user-k', kind: 'api_key', sessionId: 'ak_1', scopes: ['users:read'] });
+    const wrong = await get('/api/echo/me', 'Bearer vak_wrong');
+    expect(wrong.status).toBe(401);
+    expect((await wrong.json() as Record<string, unknown>).code).toBe('AUTH_API_KEY_INVALID');
+  });
+
+  it('counts authenticated requests per user: one user over budget does not limit another', async () => {
+    const alice = `Bearer ${await token({ sub: 'user-alice' })}`;
+    const bob = `Bearer ${await token({ sub: 'user-bob' })}`;
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await get('/api/echo/limited', alice)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    expect((await get('/api/echo/limited', bob)).status).toBe(200);
+  });
+});
