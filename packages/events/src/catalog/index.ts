@@ -6,6 +6,9 @@ import { notificationSent } from './notification-sent.ts';
 import { paymentProcessed } from './payment-processed.ts';
 import { userRegistered } from './user-registered.ts';
 import { userUpdated } from './user-updated.ts';
+import { userDeleted } from './user-deleted.ts';
+import { authEmailVerificationRequested } from './auth-email-verification-requested.ts';
+import { authPasswordResetRequested } from './auth-password-reset-requested.ts';
 
 export { defineEvent, type EventDefinition } from './define-event.ts';
 
@@ -14,7 +17,10 @@ export { defineEvent, type EventDefinition } from './define-event.ts';
  * here. To add a version: add its schema to the file and move `latest`; keep the old
  * versions so entries already on a stream still decode.
  */
-const definitions = [userRegistered, userUpdated, messageSent, aiResponseGenerated, paymentProcessed, notificationSent] as const;
+const definitions = [
+  userRegistered, userUpdated, userDeleted, authEmailVerificationRequested, authPasswordResetRequested,
+  messageSent, aiResponseGenerated, paymentProcessed, notificationSent,
+] as const;
 
 type Definitions = (typeof definitions)[number];
 
