@@ -1,5 +1,5 @@
 import { defineService } from '@versaai/runtime';
-import { authMigrations } from './migrations/0001-credentials.ts';
+import { authMigrations } from './migrations/index.ts';
 import { registerRoute } from './routes/register.ts';
 
 /** Identity: credentials today; sessions, tokens and JWKS build on this. */

@@ -1,6 +1,6 @@
 import { defineService } from '@versaai/runtime';
 import { onUserRegistered } from './handlers/user-registered.ts';
-import { usersMigrations } from './migrations/0001-profiles.ts';
+import { usersMigrations } from './migrations/index.ts';
 import { getProfileRoute } from './routes/get-profile.ts';
 
 /** Profiles: a local projection of auth's registrations, owned and served by this service. */

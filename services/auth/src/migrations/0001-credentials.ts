@@ -15,5 +15,3 @@ export const createCredentials: Migration = {
       .execute();
   },
 };
-
-export const authMigrations: Migration[] = [createCredentials];

@@ -19,5 +19,3 @@ export const createProfiles: Migration = {
       .execute();
   },
 };
-
-export const usersMigrations: Migration[] = [createProfiles];
