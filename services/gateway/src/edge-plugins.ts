@@ -60,7 +60,7 @@ async function registerDocs(app: FastifyInstance, opts: EdgePluginOptions): Prom
     // Operations of routes that need a token carry the bearer requirement, decided by the route table.
     transform: ({ schema, url }) => {
       const rule = matchRoute(opts.table, url);
-      if (rule?.auth !== 'required' || !schema) return { schema, url };
+      if (rule?.auth !== 'required') return { schema, url };
       return { schema: { ...schema, security: [{ bearerAuth: [] }] }, url };
     },
     transformObject: (document) => withProxiedPrefixes(('openapiObject' in document ? document.openapiObject : {}) as OpenApiDocument, opts.proxied),

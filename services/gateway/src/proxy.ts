@@ -4,7 +4,6 @@ import { requestContext, type Logger, type Metrics } from '@versaai/kernel';
 import type { Upstreams } from '@versaai/runtime';
 import { defaultProxySettings, type ProxySettings } from './gateway-config.ts';
 import type { GatewayRoute } from './route-table.ts';
-import { addRateLimitHook, type EdgeLimit } from './rate-limiter.ts';
 import { noReplicaProblem, upstreamProblem } from './upstream-errors.ts';
 import { startActiveHealth } from './upstream/active-health.ts';
 import type { Replica } from './upstream/replica.ts';
@@ -33,12 +32,12 @@ const isFailingStatus = (status: number): boolean => status >= 502 && status <= 
  * service with a balancer, a circuit breaker per replica and active /ready checks. JSON
  * bodies are parsed here (so body limits and INVALID_JSON apply at the edge); any other
  * content type is forwarded as raw bytes, which also makes a retry able to send it again.
+ * Authentication and rate limits run before, in the edge's root hooks (edge-hooks.ts).
  */
 export async function registerProxy(
   app: FastifyInstance,
   routes: readonly GatewayRoute[],
   upstreams: Upstreams,
-  limit: EdgeLimit,
   opts: ProxyOptions,
 ): Promise<void> {
   if (routes.length === 0) return;
@@ -59,7 +58,6 @@ export async function registerProxy(
   app.addHook('onClose', () => health.stop());
 
   await app.register(async (scope) => {
-    addRateLimitHook(scope, routes, limit);
     await scope.register(replyFrom, { undici: undiciOptions(settings), retryMethods: [], disableRequestLogging: true });
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     for (const route of routes) {

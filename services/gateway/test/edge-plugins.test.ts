@@ -25,15 +25,22 @@ const users = defineService({
     app.get<{ Params: { id: string } }>('/:id', {
       schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } } },
     }, async (request) => ({ id: request.params.id }));
+    app.get('/admin/users', async () => []);
   },
 });
 
 const route = (prefix: string, service: string, extra: Partial<GatewayRoute> = {}): GatewayRoute =>
   ({ prefix, service, auth: 'public', rateLimit: 'standard', bodyLimit: 4096, timeoutMs: 5_000, ...extra });
-const table = [route('/api/auth/register', 'auth', { rateLimit: 'credentials' }), route('/api/auth', 'auth'), route('/api/users', 'users')];
+const table = [
+  route('/api/auth/register', 'auth', { rateLimit: 'credentials' }), route('/api/auth', 'auth'), route('/api/users', 'users'),
+  route('/api/users/admin', 'users', { auth: 'required', roles: ['admin'] }),
+];
 const budgets = { credentials: { limit: 100, windowMs: 60_000 }, standard: { limit: 1_000, windowMs: 60_000 } };
 
 const APP_ORIGIN = 'https://app.example.com';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (response: Response): Promise<any> => response.json();
 
 describe('edge plugins (all-in-one)', () => {
   let dataDir: TempDataDir;
@@ -98,7 +105,7 @@ describe('edge plugins (all-in-one)', () => {
   it('serves a valid OpenAPI 3.1 document of every route at /docs/json', async () => {
     const response = await fetch(`${platform.url}/docs/json`);
     expect(response.status).toBe(200);
-    const document = await response.json();
+    const document = await json(response);
     const result = await new Validator().validate(document);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
@@ -107,6 +114,9 @@ describe('edge plugins (all-in-one)', () => {
     expect(document.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     expect(document.paths['/api/auth/register'].post.requestBody.content['application/json'].schema.required).toEqual(['email', 'password']);
     expect(document.paths['/api/users/{id}'].get.parameters).toEqual([expect.objectContaining({ in: 'path', name: 'id', required: true })]);
+    // Operations behind a token carry the bearer requirement, from the route table.
+    expect(document.paths['/api/users/admin/users'].get.security).toEqual([{ bearerAuth: [] }]);
+    expect(document.paths['/api/users/{id}'].get.security).toBeUndefined();
     // The edge's own plumbing stays out of the document.
     expect(Object.keys(document.paths).filter((path) => !path.startsWith('/api/'))).toEqual([]);
   });
@@ -146,9 +156,9 @@ describe('edge plugins (distributed gateway)', () => {
   });
 
   it('lists each proxied prefix with its service in a valid document', async () => {
-    const document = await (await fetch(`${platform.url}/docs/json`)).json();
+    const document = await json(await fetch(`${platform.url}/docs/json`));
     expect((await new Validator().validate(document)).valid).toBe(true);
-    expect(Object.keys(document.paths).sort()).toEqual(['/api/auth', '/api/auth/register', '/api/users']);
+    expect(Object.keys(document.paths).sort()).toEqual(['/api/auth', '/api/auth/register', '/api/users', '/api/users/admin']);
     expect(document.paths['/api/users']['x-versaai-service']).toBe('users');
   });
 
