@@ -12,6 +12,12 @@ import { createEdgeAuth } from './edge-auth.ts';
 import { addEdgeHooks } from './edge-hooks.ts';
 import { createApiKeyExchange } from './api-key-exchange.ts';
 import { inProcessExchange, remoteExchange } from './exchange-calls.ts';
+import { PRIVACY_EXPORT_PATH, registerPrivacyExport } from './privacy-export.ts';
+
+/** The gateway's own route: the edge rules apply to it as to any service route. */
+const privacyExportRoute: GatewayRoute = {
+  prefix: PRIVACY_EXPORT_PATH, service: 'gateway', auth: 'required', rateLimit: 'credentials', bodyLimit: 1024, timeoutMs: 30_000,
+};
 
 /**
  * Builds the edge for a route table. Each service named in the table is either hosted in
@@ -48,7 +54,8 @@ export function createGateway(table: readonly GatewayRoute[] = routeTable, budge
         apiKeys,
         onRevocationCheckFailed: (error) => opts.logger.warn({ err: error }, 'revocation list unavailable; accepting unexpired tokens'),
       });
-      addEdgeHooks(app, table, { authenticate, limit });
+      addEdgeHooks(app, [...table, privacyExportRoute], { authenticate, limit });
+      registerPrivacyExport(app, { services: servicesOf(table), hosted: new Set(opts.hosted.keys()), upstreams: opts.upstreams });
       await mountInProcess(app, table, opts.hosted);
       await registerProxy(app, proxied, opts.upstreams, { settings: settings.proxy, logger: opts.logger, metrics: opts.metrics });
       opts.logger.info({ inProcess: hostedServices, proxied: servicesOf(proxied) }, 'gateway routes registered');
