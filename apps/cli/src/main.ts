@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { runMain } from '@versaai/kernel';
 
 // Commands are loaded when run: `start` needs every service, `events dead-letters` needs none.
@@ -9,6 +9,8 @@ const commands = {
   listDeadLetters: async (opts: { group?: string; limit?: string; json?: boolean }) =>
     (await import('./commands/dead-letters.ts')).listDeadLettersCommand(opts),
   replayDeadLetter: async (id: string) => (await import('./commands/dead-letters.ts')).replayDeadLetterCommand(id),
+  exportKong: async (opts: { out?: string; format?: 'yaml' | 'json'; jwks?: string }) =>
+    (await import('./commands/gateway-export-kong.ts')).exportKongCommand(opts),
 };
 
 function positiveInteger(value: string): string {
@@ -46,6 +48,14 @@ function buildProgram(): Command {
   deadLetters.command('replay')
     .argument('<id>', 'dead letter id (from list)')
     .action(commands.replayDeadLetter);
+
+  program.command('gateway').description('the edge')
+    .command('export-kong')
+    .description('write a Kong declarative configuration (_format_version 3.0) equivalent to the gateway route table')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('--jwks <file>', "auth's JWKS document; its keys become the jwt credentials Kong verifies tokens with")
+    .action(commands.exportKong);
 
   return program;
 }

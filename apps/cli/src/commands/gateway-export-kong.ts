@@ -1,0 +1,41 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { JsonWebKey } from 'node:crypto';
+import { parsePlatformConfig } from '@versaai/runtime';
+import { applyBudgetOverrides, kongConfigText, parseGatewayConfig, rateBudgets, routeTable } from '@versaai/service-gateway';
+
+export interface ExportKongOptions {
+  out?: string;
+  format?: 'yaml' | 'json';
+  /** A JWKS document (auth's /api/auth/.well-known/jwks.json saved to a file): the keys Kong verifies tokens with. */
+  jwks?: string;
+}
+
+async function readJwks(path: string): Promise<{ keys: JsonWebKey[] }> {
+  const parsed = JSON.parse(await readFile(path, 'utf8')) as { keys?: unknown };
+  if (!Array.isArray(parsed.keys)) throw new Error(`${path} is not a JWKS document (no "keys" array)`);
+  return { keys: parsed.keys as JsonWebKey[] };
+}
+
+/**
+ * `versaai gateway export-kong [--out file] [--format yaml|json] [--jwks file]`: the route
+ * table as a Kong declarative configuration, with upstreams, Redis and CORS from the same
+ * environment variables the VersaAI gateway reads.
+ */
+export async function exportKongCommand(opts: ExportKongOptions): Promise<void> {
+  const platform = parsePlatformConfig(process.env);
+  const gateway = parseGatewayConfig(process.env);
+  const text = kongConfigText({
+    table: routeTable,
+    budgets: applyBudgetOverrides(rateBudgets, platform.rateLimits),
+    upstreams: platform.upstreams,
+    redisUrl: platform.redisUrl,
+    corsOrigins: gateway.corsOrigins,
+    jwks: opts.jwks ? await readJwks(opts.jwks) : undefined,
+  }, opts.format ?? 'yaml');
+  if (opts.out) {
+    await writeFile(opts.out, text);
+    console.error(`Kong declarative configuration written to ${opts.out}`);
+  } else {
+    process.stdout.write(text);
+  }
+}
