@@ -30,4 +30,10 @@ describe('configuration errors stop the process with one line', () => {
     expect((await cli.exit).code).toBe(78);
     expect(cli.stderr().trim()).toMatch(/^Invalid configuration: VERSAAI_UPSTREAMS has no URL for users/);
   });
+
+  it('needs AUTH_JWKS_URL for a service process that cannot reach auth otherwise', async () => {
+    const cli = runCli('versaai', ['start', '--service', 'users'], CLEAN_ENV);
+    expect((await cli.exit).code).toBe(78);
+    expect(cli.stderr().trim()).toMatch(/^Invalid configuration: AUTH_JWKS_URL is required when auth runs in another process/);
+  });
 });
