@@ -98,6 +98,15 @@ describe('balancer', () => {
     expect(pick(new Set([pool[2]!]))).toBeUndefined();
   });
 
+  it('keeps sending when /ready fails on every replica (panic mode), unless their breakers are open', () => {
+    const pool = replicas(2);
+    const pick = createBalancer('least-in-flight', pool);
+    for (const replica of pool) replica.healthy = false;
+    expect(pick()).toBeDefined();
+    for (const replica of pool) replica.breaker.onFailure();
+    expect(pick()).toBeUndefined();
+  });
+
   it('counts a lease in flight until it is released, and judges it once', () => {
     const [replica] = replicas(1);
     const lease = replica!.acquire();
