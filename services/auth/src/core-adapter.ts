@@ -1,5 +1,6 @@
 import { problem } from '@versaai/kernel';
 import type { AuthCore } from './core-ports.ts';
+import { hashPassword } from './passwords.ts';
 
 /**
  * The account flows' view of auth's core. Sessions and token signing are being built; until
@@ -14,6 +15,7 @@ export function createAuthCore(): AuthCore {
     signAccessToken: async () => {
       throw problem.serviceUnavailable('AUTH_SIGNING_UNAVAILABLE', 'Access tokens cannot be issued yet.');
     },
+    hashPassword: (password) => hashPassword(password),
     checkPasswordPolicy: (password) => (password.length < 10 ? 'Use at least 10 characters.' : undefined),
     clearRefreshCookie: () => {},
   };

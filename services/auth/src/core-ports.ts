@@ -21,6 +21,8 @@ export interface AuthCore {
   listSessions(db: Db, userId: string): Promise<Array<Record<string, unknown>>>;
   /** Signs an access token with the current key; `expiresIn` in seconds. */
   signAccessToken(claims: AccessTokenClaims): Promise<{ token: string; expiresIn: number }>;
+  /** argon2id with the configured parameters (ARGON2_*). */
+  hashPassword(password: string): Promise<string>;
   /** Undefined when acceptable, else why not (shown to the user). */
   checkPasswordPolicy(password: string): Promise<string | undefined> | string | undefined;
   /** Expires the web app's refresh cookie on a response. */

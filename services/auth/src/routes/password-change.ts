@@ -5,7 +5,7 @@ import type { ServiceContext } from '@versaai/runtime';
 import { accountRepository } from '../account/account-repository.ts';
 import { REVOCATION_TTL_MS, type AuthCore } from '../core-ports.ts';
 import { oneTimeTokensRepository } from '../one-time-tokens/one-time-tokens-repository.ts';
-import { hashPassword, verifyPassword } from '../passwords.ts';
+import { verifyPassword } from '../passwords.ts';
 import { newPasswordSchema, requireAcceptablePassword } from './password-rules.ts';
 
 const changeBody = {
@@ -26,7 +26,7 @@ export async function passwordChangeRoute(app: FastifyInstance, ctx: ServiceCont
       throw problem.badRequest('AUTH_CURRENT_PASSWORD_INVALID', 'The current password is not correct.');
     }
     await requireAcceptablePassword(core, request.body.newPassword);
-    const passwordHash = await hashPassword(request.body.newPassword);
+    const passwordHash = await core.hashPassword(request.body.newPassword);
     const now = new Date().toISOString();
     const revoked = await ctx.transaction(async (trx) => {
       await accountRepository.setPassword(trx, userId, passwordHash, now);

@@ -8,7 +8,6 @@ import { normaliseEmail } from '../email.ts';
 import { issuePasswordReset } from '../one-time-tokens/issue-token.ts';
 import { oneTimeTokensRepository } from '../one-time-tokens/one-time-tokens-repository.ts';
 import { tokenInvalidOrExpired, tokenSchema } from '../one-time-tokens/token-invalid.ts';
-import { hashPassword } from '../passwords.ts';
 import { hashSecret } from '../secret-token.ts';
 import { newPasswordSchema, requireAcceptablePassword } from './password-rules.ts';
 
@@ -55,7 +54,7 @@ export async function passwordResetRoutes(app: FastifyInstance, ctx: ServiceCont
     // Cheap checks first, so a bogus token costs no argon2 hash.
     if (!(await oneTimeTokensRepository.findUsable(ctx.db, tokenHash, 'password_reset', new Date().toISOString()))) throw tokenInvalidOrExpired();
     await requireAcceptablePassword(core, request.body.password);
-    const passwordHash = await hashPassword(request.body.password);
+    const passwordHash = await core.hashPassword(request.body.password);
     const now = new Date().toISOString();
     const outcome = await ctx.transaction(async (trx) => {
       // The atomic claim: of two concurrent confirmations with one token, one wins.
