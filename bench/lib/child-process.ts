@@ -1,0 +1,94 @@
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { spawnNode, waitFor } from '@versaai/testing';
+
+/** A port that was free a moment ago (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Settings a child must not inherit from the shell, so the bench alone chooses each topology. */
+export const CLEAN_ENV: Record<string, string> = {
+  DATABASE_URL: '', REDIS_URL: '', VERSAAI_UPSTREAMS: '', AUTH_JWKS_URL: '', VERSAAI_REDIS_PREFIX: '', PORT: '', HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+};
+
+export interface BenchChild {
+  name: string;
+  child: ChildProcess;
+  /** The last lines the child wrote, for error messages when it fails to start. */
+  output(): string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const KEEP_OUTPUT_CHARS = 8_000;
+
+/** `node --import tsx <script> <args>`; warnings and errors it prints are relayed with its name. */
+export function startChild(name: string, script: string, args: string[], env: Record<string, string>): BenchChild {
+  const child = spawnNode(script, args, env);
+  child.stdin?.end();
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-KEEP_OUTPUT_CHARS);
+  };
+  // LOG_LEVEL=warn: whatever a child prints during the run is worth seeing at once.
+  child.stdout?.on('data', (chunk: Buffer) => { keep(chunk); process.stderr.write(prefixLines(name, chunk)); });
+  child.stderr?.on('data', (chunk: Buffer) => { keep(chunk); process.stderr.write(prefixLines(name, chunk)); });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    name,
+    child,
+    output: () => output,
+    exit,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      try {
+        return await exit;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+function prefixLines(name: string, chunk: Buffer): string {
+  return chunk.toString().split('\n').filter((line) => line !== '').map((line) => `[${name}] ${line}\n`).join('');
+}
+
+/** Runs a child to completion (a CLI command) and fails with its output unless it exits 0. */
+export async function runToCompletion(name: string, script: string, args: string[], env: Record<string, string>): Promise<string> {
+  const child = startChild(name, script, args, env);
+  const { code, signal } = await child.exit;
+  if (code !== 0) throw new Error(`${name} exited with code ${code} (signal ${signal}):\n${child.output()}`);
+  return child.output();
+}
+
+/** Waits until every URL answers 200 on /ready; a child that exits meanwhile fails the wait at once. */
+export async function waitUntilReady(children: BenchChild[], baseUrls: string[], timeoutMs = 90_000): Promise<void> {
+  const exited = Promise.race(children.map(async (child) => {
+    const { code, signal } = await child.exit;
+    throw new Error(`${child.name} exited during start (code ${code}, signal ${signal}):\n${child.output()}`);
+  }));
+  exited.catch(() => {});
+  const ready = waitFor(async () => {
+    const statuses = await Promise.all(baseUrls.map(async (url) => (await fetch(`${url}/ready`)).status));
+    return statuses.every((status) => status === 200) ? true : undefined;
+  }, { timeoutMs, intervalMs: 200 });
+  try {
+    await Promise.race([ready, exited]);
+  } catch (error) {
+    const outputs = children.map((child) => `--- ${child.name}\n${child.output()}`).join('\n');
+    throw new Error(`${(error as Error).message}\n${outputs}`, { cause: error });
+  }
+}
