@@ -6,6 +6,7 @@ import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { installProblemHandlers } from './problem-handlers.ts';
 import { registerProbes } from './probes.ts';
+import { installStrictJsonParser } from './strict-json.ts';
 import type { ReadinessCheck } from './probes.ts';
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, correlationIdOf, requestIdOf } from './request-id.ts';
 
@@ -52,6 +53,7 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
 
   app.decorateRequest('correlationId', '');
+  installStrictJsonParser(app);
 
   let closing = false;
   app.addHook('preClose', (done) => {

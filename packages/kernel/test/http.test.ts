@@ -148,6 +148,30 @@ describe('problem+json errors', () => {
     await expectProblem(response, 400, 'INVALID_JSON');
   });
 
+  it('refuses a JSON body that is not valid UTF-8 with 400 INVALID_UTF8, instead of storing U+FFFD', async () => {
+    const { app } = build();
+    let reached = false;
+    app.post('/api/names', { schema: { body: { type: 'object', properties: { name: { type: 'string' } } } } }, async () => {
+      reached = true;
+      return {};
+    });
+    const broken = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]);
+    const response = await app.inject({ method: 'POST', url: '/api/names', headers: { 'content-type': 'application/json' }, payload: broken });
+    await expectProblem(response, 400, 'INVALID_UTF8');
+    expect(reached).toBe(false);
+    const valid = await app.inject({ method: 'POST', url: '/api/names', payload: { name: 'José 🙂' } });
+    expect(valid.statusCode).toBe(200);
+  });
+
+  it('refuses prototype-pollution keys with 400 INVALID_JSON', async () => {
+    const { app } = build();
+    errorRoutes(app);
+    for (const payload of ['{"email":"a@b.test","__proto__":{"admin":true}}', '{"email":"a@b.test","constructor":{"prototype":{"admin":true}}}']) {
+      const response = await app.inject({ method: 'POST', url: '/api/users', headers: { 'content-type': 'application/json' }, payload });
+      await expectProblem(response, 400, 'INVALID_JSON');
+    }
+  });
+
   it('maps a body over the limit to 413 PAYLOAD_TOO_LARGE', async () => {
     const { app } = build({ bodyLimit: 64 });
     errorRoutes(app);
