@@ -6,3 +6,4 @@ export { tempDataDir, type TempDataDir } from './temp-data-dir.ts';
 export { spawnNode, repositoryRoot } from './spawn-node.ts';
 export { waitFor, type WaitForOptions } from './wait-for.ts';
 export { describeOnBothDialects, type DialectHarness } from './both-dialects.ts';
+export { createTestIssuer, type TestIssuer, type TestIssuerOptions, type TestTokenClaims } from './access-tokens.ts';

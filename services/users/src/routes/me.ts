@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { authenticate } from '@versaai/identity';
+import type { ServiceContext } from '@versaai/runtime';
+import { refuseDisabled } from '../account-status.ts';
+import { meSchema } from '../me.ts';
+import { mePatchSchema, type MePatch } from '../me-patch.ts';
+import { getMe, patchMe, userNotFound } from '../me-service.ts';
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
+} as const;
+
+/** The caller's own profile and preferences; nobody reads or writes another user's here. */
+export async function meRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
+  // Authentication runs first (onRequest): an anonymous caller learns nothing, not even which fields are invalid.
+  app.get('/me', {
+    onRequest: authenticate({ scope: 'users:read' }),
+    schema: { response: { 200: meSchema } },
+  }, async (request) => {
+    const me = await getMe(ctx, request.identity!.userId);
+    refuseDisabled(me.status);
+    return me;
+  });
+
+  app.patch<{ Body: MePatch }>('/me', {
+    onRequest: authenticate({ scope: 'users:write' }),
+    schema: { body: mePatchSchema, response: { 200: meSchema } },
+  }, async (request) => {
+    return patchMe(ctx, request.identity!.userId, request.body);
+  });
+
+  // Kept for clients that address the profile by id: only their own id exists for them. Any
+  // other id answers exactly like an id nobody has (404), so ids cannot be probed (no IDOR).
+  app.get<{ Params: { id: string } }>('/:id', {
+    onRequest: authenticate({ scope: 'users:read' }),
+    schema: { params: idParams, response: { 200: meSchema } },
+  }, async (request) => {
+    if (request.params.id !== request.identity!.userId) throw userNotFound();
+    const me = await getMe(ctx, request.params.id);
+    refuseDisabled(me.status);
+    return me;
+  });
+}
