@@ -104,8 +104,15 @@ describe('gateway proxy, passive health (distributed topology)', () => {
     const replicas: string[] = [];
     for (let i = 0; i < 4; i++) replicas.push((await json(await fetch(`${platform.url}/api/echo/fast`))).replica);
     expect(replicas).toEqual(Array(4).fill(busy.name === 'echo-1' ? 'echo-2' : 'echo-1'));
+    const metrics = await (await fetch(`${platform.url}/metrics`)).text();
+    expect(metrics).toContain(`versaai_gateway_upstream_in_flight{service="echo",replica="${busy.url}"} 1`);
     busy.held.shift()!();
     expect((await json(await held)).replica).toBe(busy.name);
+    // A call leaves the count once its answer has been relayed.
+    await waitFor(async () => {
+      const text = await (await fetch(`${platform.url}/metrics`)).text();
+      return echo.every((server) => text.includes(`versaai_gateway_upstream_in_flight{service="echo",replica="${server.url}"} 0`)) ? true : undefined;
+    });
   });
 
   it('retries an idempotent request on another replica when the connection is refused', async () => {

@@ -11,8 +11,9 @@ const STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 /**
  * versaai_gateway_upstream_requests_total{service,outcome} counts every attempt (a retried
  * request counts twice); versaai_gateway_upstream_breaker_state{service,replica} is read from
- * the breakers at scrape time (0 closed, 1 half-open, 2 open) and
- * versaai_gateway_upstream_healthy{service,replica} from the active checks.
+ * the breakers at scrape time (0 closed, 1 half-open, 2 open),
+ * versaai_gateway_upstream_healthy{service,replica} from the active checks and
+ * versaai_gateway_upstream_in_flight{service,replica} from the balancer's counts.
  */
 export function registerUpstreamMetrics(metrics: Metrics | undefined, pools: readonly ServicePool[]): RecordOutcome {
   if (!metrics) return () => {};
@@ -42,6 +43,17 @@ export function registerUpstreamMetrics(metrics: Metrics | undefined, pools: rea
     collect() {
       for (const pool of pools) {
         for (const replica of pool.replicas) this.set({ service: pool.service, replica: replica.origin }, replica.healthy ? 1 : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'versaai_gateway_upstream_in_flight',
+    help: 'Proxied calls under way to each upstream replica (what least-in-flight balances on)',
+    labelNames: ['service', 'replica'] as const,
+    registers,
+    collect() {
+      for (const pool of pools) {
+        for (const replica of pool.replicas) this.set({ service: pool.service, replica: replica.origin }, replica.inFlight);
       }
     },
   });
