@@ -98,7 +98,11 @@ function upstreamEntity(service: string, urls: readonly string[]) {
   return {
     name: `${service}.versaai`,
     algorithm: 'least-connections',
-    targets: urls.map((url) => ({ target: new URL(url).host || `${service}:8080` })),
+    // Kong's default target port is 8000: always name the port.
+    targets: urls.map((url) => {
+      const parsed = new URL(url);
+      return { target: `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? 443 : 80)}` };
+    }),
     // The same signals as VersaAI's own proxy: /ready polled, failing replicas taken out.
     healthchecks: {
       active: { type: 'http', http_path: '/ready', healthy: { interval: 5, successes: 1 }, unhealthy: { interval: 5, http_failures: 1, tcp_failures: 1, timeouts: 2 } },
@@ -131,7 +135,7 @@ export function kongConfig(input: KongExportInput): Record<string, unknown> {
       name: service,
       protocol: new URL(urls[0]!).protocol.replace(':', ''),
       host: `${service}.versaai`,
-      port: Number(new URL(urls[0]!).port || 80),
+      port: Number(new URL(urls[0]!).port || (urls[0]!.startsWith('https:') ? 443 : 80)),
       connect_timeout: Math.min(timeoutMs, 5_000),
       read_timeout: timeoutMs,
       write_timeout: timeoutMs,

@@ -9,7 +9,7 @@ type Any = any;
 const input = {
   table: routeTable,
   budgets: applyBudgetOverrides(rateBudgets, { credentials: { limit: 5, windowMs: 1_000 } }),
-  upstreams: { auth: ['http://10.0.0.1:8081', 'http://10.0.0.2:8081'] },
+  upstreams: { auth: ['http://10.0.0.1:8081', 'http://10.0.0.2:8081'], users: ['https://users.internal'] },
   redisUrl: 'redis://:s3cret@redis.internal:6380/2',
   corsOrigins: ['https://app.example.com'],
 };
@@ -34,7 +34,10 @@ describe('Kong declarative export', () => {
     const auth = config.upstreams.find((upstream: Any) => upstream.name === 'auth.versaai');
     expect(auth.targets).toEqual([{ target: '10.0.0.1:8081' }, { target: '10.0.0.2:8081' }]);
     expect(auth.healthchecks.active.http_path).toBe('/ready');
-    expect(config.upstreams.find((upstream: Any) => upstream.name === 'users.versaai').targets).toEqual([{ target: 'users:8080' }]);
+    expect(config.upstreams.find((upstream: Any) => upstream.name === 'users.versaai').targets).toEqual([{ target: 'users.internal:443' }]);
+    expect(config.services.find((service: Any) => service.name === 'users').protocol).toBe('https');
+    const fallback = kongConfig({ ...input, upstreams: {} }) as Any;
+    expect(fallback.upstreams.find((upstream: Any) => upstream.name === 'users.versaai').targets).toEqual([{ target: 'users:8080' }]);
     expect(config.services.find((service: Any) => service.name === 'auth').host).toBe('auth.versaai');
   });
 
