@@ -28,13 +28,13 @@ describe('all-in-one platform (SQLite + embedded bus, one process)', () => {
     expect(new Date(profile.body.createdAt).toISOString()).toBe(profile.body.createdAt);
   });
 
-  it('answers a second registration of the same e-mail with 409 AUTH_EMAIL_TAKEN', async () => {
+  it('answers a second registration of the same e-mail exactly like the first (no e-mail enumeration)', async () => {
     const body = { email: 'grace@example.com', password: 'correct horse battery' };
-    expect((await request(`${platform.url}/api/auth/register`, { body })).status).toBe(201);
+    const first = await request(`${platform.url}/api/auth/register`, { body });
+    expect(first.status).toBe(202);
     const again = await request(`${platform.url}/api/auth/register`, { body: { ...body, email: 'GRACE@example.com' } });
-    expect(again.status).toBe(409);
-    expect(again.contentType).toContain('application/problem+json');
-    expect(again.body).toMatchObject({ status: 409, code: 'AUTH_EMAIL_TAKEN', type: 'https://versaai.dev/problems/auth-email-taken', instance: '/api/auth/register' });
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
   });
 
   it('rejects an invalid body with 400 VALIDATION_FAILED naming the fields', async () => {

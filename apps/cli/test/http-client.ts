@@ -18,8 +18,11 @@ export async function registerAndAwaitProfile(
   waitFor: <T>(fn: () => Promise<T | undefined>, opts?: { timeoutMs?: number }) => Promise<T>,
 ): Promise<{ userId: string; profile: JsonResponse }> {
   const registered = await request(`${baseUrl}/api/auth/register`, { body: { email, password: 'correct horse battery' } });
-  if (registered.status !== 201) throw new Error(`register answered ${registered.status}: ${JSON.stringify(registered.body)}`);
-  const userId = registered.body.userId as string;
+  if (registered.status !== 202) throw new Error(`register answered ${registered.status}: ${JSON.stringify(registered.body)}`);
+  // Registration answers the same for new and taken addresses; the account's id comes with a login.
+  const login = await request(`${baseUrl}/api/auth/login`, { body: { email, password: 'correct horse battery' } });
+  if (login.status !== 200) throw new Error(`login answered ${login.status}: ${JSON.stringify(login.body)}`);
+  const userId = login.body.user.id as string;
   const profile = await waitFor(async () => {
     const response = await request(`${baseUrl}/api/users/${userId}`);
     return response.status === 200 ? response : undefined;

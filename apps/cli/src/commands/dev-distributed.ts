@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { ConfigError, parseConfig, envPort } from '@versaai/kernel';
+import { DEFAULT_KEY_FILE_NAME, ensureKeyFile } from '@versaai/service-auth';
 import { JWKS_PATH, formatUpstreams, parsePlatformConfig, type Upstreams } from '@versaai/runtime';
 import { isPostgresUrl } from '@versaai/storage';
 import { z } from 'zod';
@@ -49,6 +51,18 @@ function spawnChild(name: string, service: string, env: NodeJS.ProcessEnv): Chil
 }
 
 /**
+ * Auth replicas on PostgreSQL need a key file they share; a developer run makes one under
+ * VERSAAI_DATA_DIR unless AUTH_KEYS_FILE or AUTH_KEYS is given (production mounts a secret).
+ */
+async function devKeyFile(env: NodeJS.ProcessEnv): Promise<{ AUTH_KEYS_FILE?: string }> {
+  if (env.AUTH_KEYS_FILE || env.AUTH_KEYS) return {};
+  const path = resolve(env.VERSAAI_DATA_DIR || './data', DEFAULT_KEY_FILE_NAME);
+  const { created } = await ensureKeyFile(path);
+  if (created) console.log(`[dev] created the auth signing key file ${path}`);
+  return { AUTH_KEYS_FILE: path };
+}
+
+/**
  * `versaai dev distributed [--replicas users=2]`: the distributed topology on one machine.
  * Every service (replica) runs as its own OS process on PORT+1, PORT+2, … in service order;
  * the gateway listens on PORT and proxies to them, round-robin over replicas.
@@ -72,7 +86,7 @@ export async function devDistributedCommand(opts: { replicas?: string } = {}): P
     }
   }
   // Every service verifies tokens itself (zero trust), against auth's published keys.
-  const shared = { ...process.env, AUTH_JWKS_URL: process.env.AUTH_JWKS_URL || `${upstreams.auth![0]}${JWKS_PATH}` };
+  const shared = { ...process.env, AUTH_JWKS_URL: process.env.AUTH_JWKS_URL || `${upstreams.auth![0]}${JWKS_PATH}`, ...(await devKeyFile(process.env)) };
   for (const child of planned) children.push(spawnChild(child.name, child.service, { ...shared, PORT: String(child.port) }));
   children.push(spawnChild('gateway', 'gateway', { ...shared, PORT: String(gatewayPort), VERSAAI_UPSTREAMS: formatUpstreams(upstreams) }));
 
