@@ -53,7 +53,6 @@ export const routeTable: readonly GatewayRoute[] = [
   publicAuth('/email-verification/confirm'),
   // The gateway itself trades API keys for short-lived tokens here; keys are 256-bit random.
   publicAuth('/api-keys/exchange', 'standard'),
-  // Public until the users service verifies tokens on its own routes (same issue); then 'required'.
-  { prefix: '/api/users', service: 'users', auth: 'public', rateLimit: 'standard', bodyLimit: 64 * KIB, timeoutMs: 5_000 },
+  { prefix: '/api/users', service: 'users', auth: 'required', rateLimit: 'standard', bodyLimit: 64 * KIB, timeoutMs: 5_000 },
   { prefix: '/api/users/admin', service: 'users', auth: 'required', roles: ['admin'], rateLimit: 'standard', bodyLimit: 16 * KIB, timeoutMs: 5_000 },
 ];
