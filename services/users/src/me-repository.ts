@@ -1,20 +1,41 @@
 import type { MeDocument } from './me.ts';
 import { defaultPreferences } from './preferences.ts';
-import { preferencesRepository } from './preferences-repository.ts';
-import { profilesRepository } from './profiles-repository.ts';
+import { preferencesRepository, toPreferences, type PreferencesRow } from './preferences-repository.ts';
+import { profilesRepository, toProfile, type ProfileRow } from './profiles-repository.ts';
 import type { Db } from './rows.ts';
+
+type MeRow = ProfileRow & { [K in keyof PreferencesRow as `p_${K}`]: PreferencesRow[K] | null };
 
 /** A user's own document (profile + preferences), read as one unit. */
 export const meRepository = {
   /**
    * Undefined until the profile exists (auth's registration event not handled yet, or erased).
-   * With `forUpdate`, the profile row stays locked until the transaction ends (PostgreSQL), so
-   * concurrent patches of one user are applied one after the other.
+   * One query: this is the read every signed-in page makes. With `forUpdate`, the profile row
+   * stays locked until the transaction ends (PostgreSQL cannot lock the nullable side of an
+   * outer join, hence two reads), so concurrent patches of one user apply one after the other.
    */
   async find(db: Db, userId: string, opts: { forUpdate?: boolean } = {}): Promise<MeDocument | undefined> {
-    const profile = await profilesRepository.findById(db, userId, opts);
-    if (!profile) return undefined;
-    const preferences = (await preferencesRepository.find(db, userId)) ?? defaultPreferences();
-    return { ...profile, preferences };
+    if (opts.forUpdate) {
+      const profile = await profilesRepository.findById(db, userId, opts);
+      if (!profile) return undefined;
+      return { ...profile, preferences: (await preferencesRepository.find(db, userId)) ?? defaultPreferences() };
+    }
+    const row = await db
+      .selectFrom('profiles')
+      .leftJoin('preferences', 'preferences.user_id', 'profiles.user_id')
+      .selectAll('profiles')
+      .select([
+        'preferences.user_id as p_user_id', 'preferences.default_model as p_default_model', 'preferences.theme as p_theme',
+        'preferences.notify_email as p_notify_email', 'preferences.notify_slack as p_notify_slack',
+        'preferences.notify_push as p_notify_push', 'preferences.notify_in_app as p_notify_in_app',
+      ])
+      .where('profiles.user_id', '=', userId)
+      .executeTakeFirst() as MeRow | undefined;
+    if (!row) return undefined;
+    const preferences = row.p_user_id === null ? defaultPreferences() : toPreferences({
+      user_id: row.p_user_id, default_model: row.p_default_model, theme: row.p_theme!, notify_email: row.p_notify_email!,
+      notify_slack: row.p_notify_slack!, notify_push: row.p_notify_push!, notify_in_app: row.p_notify_in_app!,
+    });
+    return { ...toProfile(row), preferences };
   },
 };

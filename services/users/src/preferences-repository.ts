@@ -1,7 +1,7 @@
 import type { Preferences, Theme } from './preferences.ts';
 import type { Db } from './rows.ts';
 
-interface PreferencesRow {
+export interface PreferencesRow {
   user_id: string;
   default_model: string | null;
   theme: string;
@@ -11,7 +11,7 @@ interface PreferencesRow {
   notify_in_app: number;
 }
 
-function toPreferences(row: PreferencesRow): Preferences {
+export function toPreferences(row: PreferencesRow): Preferences {
   return {
     defaultModel: row.default_model,
     theme: row.theme as Theme,

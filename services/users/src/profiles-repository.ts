@@ -3,7 +3,7 @@ import type { Role } from '@versaai/identity';
 import type { Locale, Profile, UserStatus } from './profile.ts';
 import { iso, type Db } from './rows.ts';
 
-interface ProfileRow {
+export interface ProfileRow {
   user_id: string;
   email: string;
   display_name: string | null;
@@ -17,7 +17,7 @@ interface ProfileRow {
   updated_at: string | Date;
 }
 
-function toProfile(row: ProfileRow): Profile {
+export function toProfile(row: ProfileRow): Profile {
   return {
     userId: row.user_id,
     email: row.email,
