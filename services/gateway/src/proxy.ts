@@ -20,8 +20,14 @@ export interface ProxyOptions {
 }
 
 function undiciOptions(settings: ProxySettings) {
-  // Keep-alive pools per upstream origin; idle sockets are kept long enough to be reused under load.
-  return { connections: 128, pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connect: { timeout: settings.connectTimeoutMs } };
+  return {
+    // Keep-alive pools per upstream origin; idle sockets are kept long enough to be reused under load.
+    connections: 128, pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000,
+    connect: { timeout: settings.connectTimeoutMs },
+    // reply-from turns certificate checks off unless told otherwise: an https upstream must
+    // prove who it is (a private CA goes in NODE_EXTRA_CA_CERTS).
+    tls: { rejectUnauthorized: true },
+  };
 }
 
 /** 502, 503 and 504 from a replica mean the replica (or what is behind it) is failing. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '@versaai/runtime';
 import { waitFor } from '@versaai/testing';
 import { createGateway, type GatewayRoute } from '../src/index.ts';
-import { closedPortUrl, startUpstream, type TestUpstream } from './upstream-servers.ts';
+import { closedPortUrl, startSelfSignedHttps, startUpstream, type TestUpstream } from './upstream-servers.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (response: Response): Promise<any> => response.json();
@@ -20,6 +20,7 @@ const table: GatewayRoute[] = [
   route('/api/nopost', 'nopost'),
   route('/api/breaker', 'breaker'),
   route('/api/gone', 'gone'),
+  route('/api/tls', 'tls'),
 ];
 
 const baseEnv = { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks.json' };
@@ -43,6 +44,7 @@ describe('gateway proxy, passive health (distributed topology)', () => {
   let breakerFlaky: TestUpstream;
   let breakerLive: TestUpstream;
   let platform: RunningPlatform;
+  let tls: Awaited<ReturnType<typeof startSelfSignedHttps>>;
   const up = async (name: string) => {
     const server = await startUpstream(name);
     servers.push(server);
@@ -56,6 +58,7 @@ describe('gateway proxy, passive health (distributed topology)', () => {
     nopostLive = await up('nopost-live');
     breakerFlaky = await up('breaker-flaky');
     breakerLive = await up('breaker-live');
+    tls = await startSelfSignedHttps();
     platform = await startGateway(table, {
       echo: echo.map((server) => server.url),
       slow: [slow.url],
@@ -65,6 +68,7 @@ describe('gateway proxy, passive health (distributed topology)', () => {
       nopost: [await closedPortUrl(), nopostLive.url],
       breaker: [breakerFlaky.url, breakerLive.url],
       gone: [await closedPortUrl(), await closedPortUrl()],
+      tls: [tls.url],
     }, {
       // Passive health alone here; the active checks have their own suite below.
       GATEWAY_HEALTH_INTERVAL_MS: '0',
@@ -77,6 +81,7 @@ describe('gateway proxy, passive health (distributed topology)', () => {
     for (const server of servers) for (const release of server.held) release();
     await platform?.stop();
     await Promise.all(servers.map((server) => server.stop().catch(() => {})));
+    await tls?.close();
   });
 
   it('forwards method, path, query and JSON body, with the request and correlation ids', async () => {
@@ -181,6 +186,13 @@ describe('gateway proxy, passive health (distributed topology)', () => {
     const retryAfter = Number(response.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(2);
+  });
+
+  it('checks the certificate of an https upstream (a self-signed one is refused)', async () => {
+    const response = await fetch(`${platform.url}/api/tls/x`, { method: 'POST' });
+    expect(response.status).toBe(502);
+    expect((await json(response)).code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(tls.hits()).toBe(0);
   });
 
   it('counts upstream calls by service and outcome', async () => {
