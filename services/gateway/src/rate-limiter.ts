@@ -1,7 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import { ProblemError, type Logger } from '@versaai/kernel';
 import type { RateLimiter, RateLimitResult, RateLimitRule } from '@versaai/storage';
-import type { GatewayRoute, RateLimitClass } from './route-table.ts';
+import type { RateLimitClass } from './route-table.ts';
 
 export type RateBudget = RateLimitRule;
 export type RateBudgets = Record<RateLimitClass, RateBudget>;
@@ -58,9 +57,3 @@ export async function enforceRateLimit(limit: EdgeLimit, rateClass: RateLimitCla
   }
   return headers;
 }
-
-/**
- * @deprecated The edge hooks (edge-hooks.ts) count every request once at the root; this
- * scope-level hook is kept only until the proxy stops calling it, and counts nothing.
- */
-export function addRateLimitHook(_scope: FastifyInstance, _table: readonly GatewayRoute[], _limit: EdgeLimit): void {}
