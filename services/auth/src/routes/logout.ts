@@ -6,7 +6,7 @@ import { hashRefreshToken, looksLikeRefreshToken } from '../tokens/refresh-token
 import { clearRefreshCookie } from '../tokens/refresh-cookie.ts';
 import { sessionsRepository } from '../sessions/sessions-repository.ts';
 import { revokeSession } from '../sessions/revoke-sessions.ts';
-import { presentedRefreshToken, refreshBody, type RefreshBody } from './refresh.ts';
+import { bodyOptional, presentedRefreshToken, refreshBody, type RefreshBody } from './refresh.ts';
 
 /** The session a logout names: by its refresh token (cookie or body), else by the access token. */
 async function sessionToEnd(ctx: ServiceContext, request: Parameters<typeof presentedRefreshToken>[0]): Promise<{ sessionId: string; userId: string } | undefined> {
@@ -23,7 +23,7 @@ async function sessionToEnd(ctx: ServiceContext, request: Parameters<typeof pres
 
 /** POST /logout: ends the current session everywhere (database and revocation list), clears the cookie; always 204. */
 export async function logoutRoute(app: FastifyInstance, ctx: ServiceContext, core: AuthCoreRuntime): Promise<void> {
-  app.post<{ Body: RefreshBody | undefined }>('/logout', { schema: { body: refreshBody } }, async (request, reply) => {
+  app.post<{ Body: RefreshBody | undefined }>('/logout', { preValidation: bodyOptional, schema: { body: refreshBody } }, async (request, reply) => {
     const session = await sessionToEnd(ctx, request);
     if (session) {
       await ctx.transaction((trx) => revokeSession(trx, ctx.revocations, session.sessionId, {

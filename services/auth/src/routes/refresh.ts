@@ -22,6 +22,11 @@ export const refreshBody = {
 
 export interface RefreshBody { refreshToken?: string; client?: 'web' | 'api' }
 
+/** The web app posts no body at all (the token is in its cookie): validate that as `{}`. */
+export async function bodyOptional(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined || request.body === null) request.body = {};
+}
+
 function refreshInvalid(): ProblemError {
   return new ProblemError({ status: 401, code: 'AUTH_REFRESH_INVALID', detail: 'The refresh token is invalid or has expired; log in again.' });
 }
@@ -55,7 +60,7 @@ export async function refreshRoute(app: FastifyInstance, ctx: ServiceContext, co
     throw new ProblemError({ status: 401, code: 'AUTH_REFRESH_REUSED', detail: 'This refresh token was already used; the session has been ended.' });
   }
 
-  app.post<{ Body: RefreshBody | undefined }>('/refresh', { schema: { body: refreshBody, response: { 200: tokenPairSchema } } }, async (request, reply) => {
+  app.post<{ Body: RefreshBody | undefined }>('/refresh', { preValidation: bodyOptional, schema: { body: refreshBody, response: { 200: tokenPairSchema } } }, async (request, reply) => {
     const { token, from } = presentedRefreshToken(request);
     const ip = clientAddress(request, core.config.trustProxy);
     const refuse = () => {
