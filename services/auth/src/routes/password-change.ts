@@ -25,7 +25,7 @@ export async function passwordChangeRoute(app: FastifyInstance, ctx: ServiceCont
     if (!account || !(await verifyPassword(account.passwordHash, request.body.currentPassword))) {
       throw problem.badRequest('AUTH_CURRENT_PASSWORD_INVALID', 'The current password is not correct.');
     }
-    await requireAcceptablePassword(core, request.body.newPassword);
+    requireAcceptablePassword(request.body.newPassword);
     const passwordHash = await core.hashPassword(request.body.newPassword);
     const now = new Date().toISOString();
     const revoked = await ctx.transaction(async (trx) => {

@@ -53,7 +53,7 @@ export async function passwordResetRoutes(app: FastifyInstance, ctx: ServiceCont
     const tokenHash = hashSecret(request.body.token);
     // Cheap checks first, so a bogus token costs no argon2 hash.
     if (!(await oneTimeTokensRepository.findUsable(ctx.db, tokenHash, 'password_reset', new Date().toISOString()))) throw tokenInvalidOrExpired();
-    await requireAcceptablePassword(core, request.body.password);
+    requireAcceptablePassword(request.body.password);
     const passwordHash = await core.hashPassword(request.body.password);
     const now = new Date().toISOString();
     const outcome = await ctx.transaction(async (trx) => {

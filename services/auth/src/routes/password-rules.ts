@@ -1,10 +1,12 @@
-import { problem } from '@versaai/kernel';
-import type { AuthCore } from '../core-ports.ts';
+import { weakPasswordProblem } from '../password-policy.ts';
 
-/** The schema bounds of any new password; the policy (common passwords…) is auth core's. */
-export const newPasswordSchema = { type: 'string', minLength: 10, maxLength: 256 } as const;
+/**
+ * The schema only bounds what is worth reading; auth's password policy (length 10..256, not a
+ * common password) answers 400 AUTH_PASSWORD_TOO_WEAK with a `reason`, as registration does.
+ */
+export const newPasswordSchema = { type: 'string', minLength: 1, maxLength: 1024 } as const;
 
-export async function requireAcceptablePassword(core: AuthCore, password: string): Promise<void> {
-  const reason = await core.checkPasswordPolicy(password);
-  if (reason !== undefined) throw problem.badRequest('AUTH_PASSWORD_TOO_WEAK', reason);
+export function requireAcceptablePassword(password: string): void {
+  const problem = weakPasswordProblem(password);
+  if (problem) throw problem;
 }
