@@ -9,6 +9,9 @@ const commands = {
   listDeadLetters: async (opts: { group?: string; limit?: string; json?: boolean }) =>
     (await import('./commands/dead-letters.ts')).listDeadLettersCommand(opts),
   replayDeadLetter: async (id: string) => (await import('./commands/dead-letters.ts')).replayDeadLetterCommand(id),
+  usersCreateAdmin: async (opts: { email: string; passwordStdin?: boolean }) =>
+    (await import('./commands/users-create-admin.ts')).usersCreateAdminCommand(opts),
+  authRotateKeys: async (opts: { file?: string }) => (await import('./commands/auth-rotate-keys.ts')).authRotateKeysCommand(opts),
   exportKong: async (opts: { out?: string; format?: 'yaml' | 'json'; jwks?: string }) =>
     (await import('./commands/gateway-export-kong.ts')).exportKongCommand(opts),
 };
@@ -54,8 +57,21 @@ function buildProgram(): Command {
     .description('write a Kong declarative configuration (_format_version 3.0) equivalent to the gateway route table')
     .option('--out <file>', 'write to this file instead of stdout')
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
-    .option('--jwks <file>', "auth's JWKS document; its keys become the jwt credentials Kong verifies tokens with")
+    .option('--jwks <file|url>', "auth's JWKS (a file or its URL); its keys become the jwt credentials Kong verifies tokens with")
     .action(commands.exportKong);
+
+  program.command('users').description('accounts')
+    .command('create-admin')
+    .description('create the first admin (or promote an existing account) in auth\'s database')
+    .requiredOption('--email <email>', 'e-mail address of the admin')
+    .option('--password-stdin', 'read the password from stdin instead of prompting twice on the terminal')
+    .action(commands.usersCreateAdmin);
+
+  program.command('auth').description('identity')
+    .command('rotate-keys')
+    .description('add a new access-token signing key; the previous one retires and verifies until its tokens expire')
+    .option('--file <path>', 'key file (default: AUTH_KEYS_FILE, else <VERSAAI_DATA_DIR>/auth-keys.json)')
+    .action(commands.authRotateKeys);
 
   return program;
 }

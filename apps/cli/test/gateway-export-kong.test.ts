@@ -1,4 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -27,6 +30,21 @@ describe('versaai gateway export-kong', () => {
     const cli = runCli('export-kong', ['gateway', 'export-kong', '--format', 'json', '--out', out], CLEAN_ENV);
     expect((await cli.exit).code, cli.output()).toBe(0);
     expect(JSON.parse(await readFile(out, 'utf8'))._format_version).toBe('3.0');
+  });
+
+  it("turns auth's JWKS, read from its URL, into jwt credentials", async () => {
+    const jwk = { ...generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'EdDSA' };
+    const server = createServer((_req, res) => res.end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/auth/.well-known/jwks.json`;
+      const cli = runCli('export-kong', ['gateway', 'export-kong', '--jwks', url], CLEAN_ENV);
+      expect((await cli.exit).code, cli.output()).toBe(0);
+      const [consumer] = parse(cli.stdout()).consumers;
+      expect(consumer.jwt_secrets).toEqual([expect.objectContaining({ key: 'k1', algorithm: 'EdDSA', rsa_public_key: expect.stringContaining('BEGIN PUBLIC KEY') })]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('refuses an unknown format', async () => {

@@ -6,18 +6,27 @@ import { applyBudgetOverrides, kongConfigText, parseGatewayConfig, rateBudgets, 
 export interface ExportKongOptions {
   out?: string;
   format?: 'yaml' | 'json';
-  /** A JWKS document (auth's /api/auth/.well-known/jwks.json saved to a file): the keys Kong verifies tokens with. */
+  /** auth's JWKS document, a file or its URL: the keys Kong verifies tokens with. */
   jwks?: string;
 }
 
-async function readJwks(path: string): Promise<{ keys: JsonWebKey[] }> {
-  const parsed = JSON.parse(await readFile(path, 'utf8')) as { keys?: unknown };
-  if (!Array.isArray(parsed.keys)) throw new Error(`${path} is not a JWKS document (no "keys" array)`);
+/** A JWKS from a file or from auth's URL (e.g. http://auth:8080/api/auth/.well-known/jwks.json). */
+async function readJwks(source: string): Promise<{ keys: JsonWebKey[] }> {
+  let text: string;
+  if (/^https?:\/\//.test(source)) {
+    const response = await fetch(source, { signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) throw new Error(`${source} answered ${response.status}`);
+    text = await response.text();
+  } else {
+    text = await readFile(source, 'utf8');
+  }
+  const parsed = JSON.parse(text) as { keys?: unknown };
+  if (!Array.isArray(parsed.keys)) throw new Error(`${source} is not a JWKS document (no "keys" array)`);
   return { keys: parsed.keys as JsonWebKey[] };
 }
 
 /**
- * `versaai gateway export-kong [--out file] [--format yaml|json] [--jwks file]`: the route
+ * `versaai gateway export-kong [--out file] [--format yaml|json] [--jwks file|url]`: the route
  * table as a Kong declarative configuration, with upstreams, Redis and CORS from the same
  * environment variables the VersaAI gateway reads.
  */
