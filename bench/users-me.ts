@@ -57,7 +57,7 @@ async function measureTopology(topology: RunningTopology, target: () => Promise<
     report(topology.name, run);
     runs.push(run);
   }
-  return { name: topology.name, description: topology.description, runs };
+  return { name: topology.name, description: topology.description, runs, processes: topology.processes() };
 }
 
 /** Starts a topology, runs `body` against it and always stops it (children, database, keys, files). */

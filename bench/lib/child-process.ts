@@ -23,34 +23,48 @@ export const CLEAN_ENV: Record<string, string> = {
 export interface BenchChild {
   name: string;
   child: ChildProcess;
-  /** The last lines the child wrote, for error messages when it fails to start. */
+  /** The last lines the child wrote, for error messages when it fails. */
   output(): string;
+  /** How many lines it wrote (LOG_LEVEL=warn: each is a warning or an error). */
+  lineCount(): number;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 const KEEP_OUTPUT_CHARS = 8_000;
 
-/** `node --import tsx <script> <args>`; warnings and errors it prints are relayed with its name. */
-export function startChild(name: string, script: string, args: string[], env: Record<string, string>): BenchChild {
+/**
+ * `node --import tsx <script> <args>`. Its output is kept, not relayed (under load a failing
+ * upstream logs every request); the tail is printed if it exits before the bench stops it.
+ */
+export function startChild(name: string, script: string, args: string[], env: Record<string, string>, opts: { command?: boolean } = {}): BenchChild {
   const child = spawnNode(script, args, env);
   child.stdin?.end();
   let output = '';
+  let lines = 0;
+  // A command is expected to exit; a server exiting before stop() is news.
+  let stopping = opts.command ?? false;
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-KEEP_OUTPUT_CHARS);
+    const text = chunk.toString();
+    lines += text.split('\n').length - 1;
+    output = (output + text).slice(-KEEP_OUTPUT_CHARS);
   };
-  // LOG_LEVEL=warn: whatever a child prints during the run is worth seeing at once.
-  child.stdout?.on('data', (chunk: Buffer) => { keep(chunk); process.stderr.write(prefixLines(name, chunk)); });
-  child.stderr?.on('data', (chunk: Buffer) => { keep(chunk); process.stderr.write(prefixLines(name, chunk)); });
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal }));
+    child.on('exit', (code, signal) => {
+      if (!stopping) process.stderr.write(`[bench] ${name} exited on its own (code ${code}, signal ${signal}); its last output:\n${prefixLines(name, output)}`);
+      resolve({ code, signal });
+    });
   });
   return {
     name,
     child,
     output: () => output,
+    lineCount: () => lines,
     exit,
     async stop() {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       try {
@@ -62,13 +76,13 @@ export function startChild(name: string, script: string, args: string[], env: Re
   };
 }
 
-function prefixLines(name: string, chunk: Buffer): string {
-  return chunk.toString().split('\n').filter((line) => line !== '').map((line) => `[${name}] ${line}\n`).join('');
+function prefixLines(name: string, text: string): string {
+  return text.split('\n').filter((line) => line !== '').map((line) => `[${name}] ${line}\n`).join('');
 }
 
 /** Runs a child to completion (a CLI command) and fails with its output unless it exits 0. */
 export async function runToCompletion(name: string, script: string, args: string[], env: Record<string, string>): Promise<string> {
-  const child = startChild(name, script, args, env);
+  const child = startChild(name, script, args, env, { command: true });
   const { code, signal } = await child.exit;
   if (code !== 0) throw new Error(`${name} exited with code ${code} (signal ${signal}):\n${child.output()}`);
   return child.output();

@@ -17,7 +17,19 @@ export interface RunningTopology {
   url: string;
   /** One line on what runs where, for the result file. */
   description: string;
+  /** Each server process: how much it logged (warnings and errors) and whether it died. */
+  processes(): ProcessHealth[];
   stop(): Promise<void>;
+}
+
+export interface ProcessHealth { name: string; logLines: number; exitedDuringRun: boolean }
+
+function healthOf(children: BenchChild[]): () => ProcessHealth[] {
+  return () => children.map((child) => ({
+    name: child.name,
+    logLines: child.lineCount(),
+    exitedDuringRun: child.child.exitCode !== null || child.child.signalCode !== null,
+  }));
 }
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
@@ -45,6 +57,7 @@ export async function startHelloWorld(): Promise<RunningTopology> {
     name: 'hello-world',
     url: url(port),
     description: "bare Fastify 5 app answering { hello: 'world' } (no logger, no plugins), one child process",
+    processes: healthOf([child]),
     stop: async () => { await child.stop(); },
   };
 }
@@ -59,6 +72,7 @@ export async function startAllInOne(): Promise<RunningTopology> {
     name: 'all-in-one',
     url: url(port),
     description: '`versaai start` in one child process: gateway + auth + users, SQLite in a temp VERSAAI_DATA_DIR, embedded bus, in-memory rate limiter and revocation list',
+    processes: healthOf([child]),
     async stop() {
       await child.stop();
       await data.remove();
@@ -112,6 +126,7 @@ export async function startDistributed(opts: { postgresUrl: string; redisUrl: st
     name: 'distributed',
     url: url(gatewayPort),
     description: `gateway, auth and users as three child processes (\`start --service …\`), PostgreSQL ${new URL(opts.postgresUrl).host} (fresh database), Redis ${new URL(opts.redisUrl).host} (fresh key prefix: bus, rate limiter, revocation list), proxied over HTTP keep-alive`,
+    processes: healthOf(children),
     async stop() {
       await stopAll(children);
       await cleanup();

@@ -3,12 +3,13 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult } from './load.ts';
 import type { MachineInfo } from './machine.ts';
+import type { ProcessHealth } from './topologies.ts';
 import { round } from './stats.ts';
 
 export const COMMAND = 'npm run bench:users-me   (node --import tsx bench/users-me.ts)';
 export const TARGETS = { allInOneShare: 0.4, allInOneP95Ms: 20, distributedShare: 0.25, floorRps: 1_000, floorP95Ms: 200, atConnections: 64 };
 
-export interface TopologyResult { name: string; description: string; runs: LoadResult[] }
+export interface TopologyResult { name: string; description: string; runs: LoadResult[]; processes: ProcessHealth[] }
 
 export interface UsersMeResults {
   date: string;
@@ -69,6 +70,11 @@ function errorsOf(run: LoadResult): string {
   return parts.length === 0 ? 'none' : parts.join(', ');
 }
 
+function processNotes(processes: ProcessHealth[]): string {
+  const notes = processes.map((process) => `${process.name} ${process.exitedDuringRun ? '**exited during the run**' : 'ran throughout'}, ${process.logLines} log lines at warn or above`);
+  return `Processes: ${notes.join('; ')}.`;
+}
+
 function loadRow(label: string, run: LoadResult, peer: LoadResult | undefined): string {
   const share = peer && label !== 'hello-world' ? pct(run.rps / peer.rps) : '–';
   return `| ${label} | ${run.connections} | **${int(run.rps)}** | ${share} | ${ms(run.latencyMs.p50)} | **${ms(run.latencyMs.p95)}** | ${ms(run.latencyMs.p99)} | ${ms(run.latencyMs.max)} | ${run.autocannonLatencyMs.p50} / ${run.autocannonLatencyMs.p97_5} / ${run.autocannonLatencyMs.p99} | ${int(run.ok)} | ${errorsOf(run)} |`;
@@ -101,7 +107,7 @@ export function renderMarkdown(results: UsersMeResults): string {
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.topologies.flatMap((topology) => topology.runs.map((run) => loadRow(topology.name, run, peerAt(run.connections)))),
     '',
-    ...results.topologies.map((topology) => `- **${topology.name}**: ${topology.description}`),
+    ...results.topologies.map((topology) => `- **${topology.name}**: ${topology.description}. ${processNotes(topology.processes)}`),
     '',
   ];
   if (results.login) {
