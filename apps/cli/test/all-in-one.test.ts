@@ -45,10 +45,12 @@ describe('all-in-one platform (SQLite + embedded bus, one process)', () => {
     expect(response.body.errors.map((error: { path: string }) => error.path)).toEqual(expect.arrayContaining([expect.stringMatching(/email|password/)]));
   });
 
-  it('answers an unknown user with 404 USER_NOT_FOUND and an unknown route with 404 NOT_FOUND', async () => {
-    const user = await request(`${platform.url}/api/users/0000-unknown`);
+  it('answers another user id with 404 USER_NOT_FOUND, no token with 401, and an unknown route with 404 NOT_FOUND', async () => {
+    const { authorization } = await registerAndAwaitProfile(platform.url, 'edsger@example.com', waitFor);
+    const user = await request(`${platform.url}/api/users/0000-unknown`, { headers: { authorization } });
     expect(user.status).toBe(404);
     expect(user.body.code).toBe('USER_NOT_FOUND');
+    expect((await request(`${platform.url}/api/users/0000-unknown`)).body.code).toBe('AUTH_REQUIRED');
     const route = await request(`${platform.url}/api/nothing-here`);
     expect(route.status).toBe(404);
     expect(route.body.code).toBe('NOT_FOUND');

@@ -52,12 +52,12 @@ describe('versaai dev distributed', () => {
     }, 60_000);
 
     it('runs gateway, auth and users as separate processes behind the gateway', async () => {
-      const { userId, profile } = await registerAndAwaitProfile(gatewayUrl, 'frances@example.com', waitFor);
+      const { userId, profile, authorization } = await registerAndAwaitProfile(gatewayUrl, 'frances@example.com', waitFor);
       expect(profile.body).toMatchObject({ userId, email: 'frances@example.com' });
       // Each child's output is prefixed with its name.
       for (const name of ['gateway', 'auth', 'users-1', 'users-2']) expect(cli.output()).toContain(`[${name}] {`);
       // Reads through the gateway reach both users replicas.
-      for (let i = 0; i < 4; i++) expect((await request(`${gatewayUrl}/api/users/${userId}`)).status).toBe(200);
+      for (let i = 0; i < 4; i++) expect((await request(`${gatewayUrl}/api/users/${userId}`, { headers: { authorization } })).status).toBe(200);
       const served = await Promise.all(usersUrls.map(profileRequestsServed));
       expect(served.every((count) => count > 0), JSON.stringify(served)).toBe(true);
     });

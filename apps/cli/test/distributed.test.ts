@@ -56,8 +56,8 @@ describe.skipIf(!available)('distributed topology: gateway, auth and two users r
   });
 
   it('spreads profile reads over both users replicas', async () => {
-    const { userId } = await registerAndAwaitProfile(gatewayUrl, 'margaret@example.com', waitFor);
-    for (let i = 0; i < 6; i++) expect((await request(`${gatewayUrl}/api/users/${userId}`)).status).toBe(200);
+    const { userId, authorization } = await registerAndAwaitProfile(gatewayUrl, 'margaret@example.com', waitFor);
+    for (let i = 0; i < 6; i++) expect((await request(`${gatewayUrl}/api/users/${userId}`, { headers: { authorization } })).status).toBe(200);
     const served = await Promise.all(usersUrls.map(profileRequestsServed));
     expect(served[0]).toBeGreaterThan(0);
     expect(served[1]).toBeGreaterThan(0);

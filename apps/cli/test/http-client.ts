@@ -11,23 +11,25 @@ export async function request(url: string, init: { method?: string; body?: unkno
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined };
 }
 
-/** Registers through the gateway and waits until the users service has built the profile from the event. */
+/** Registers and logs in through the gateway, then waits until the users service has built the profile from the event. */
 export async function registerAndAwaitProfile(
   baseUrl: string,
   email: string,
   waitFor: <T>(fn: () => Promise<T | undefined>, opts?: { timeoutMs?: number }) => Promise<T>,
-): Promise<{ userId: string; profile: JsonResponse }> {
+): Promise<{ userId: string; profile: JsonResponse; authorization: string }> {
   const registered = await request(`${baseUrl}/api/auth/register`, { body: { email, password: 'correct horse battery' } });
   if (registered.status !== 202) throw new Error(`register answered ${registered.status}: ${JSON.stringify(registered.body)}`);
   // Registration answers the same for new and taken addresses; the account's id comes with a login.
   const login = await request(`${baseUrl}/api/auth/login`, { body: { email, password: 'correct horse battery' } });
   if (login.status !== 200) throw new Error(`login answered ${login.status}: ${JSON.stringify(login.body)}`);
   const userId = login.body.user.id as string;
+  // Profiles are private: each user reads their own with their access token.
+  const authorization = `Bearer ${login.body.accessToken as string}`;
   const profile = await waitFor(async () => {
-    const response = await request(`${baseUrl}/api/users/${userId}`);
+    const response = await request(`${baseUrl}/api/users/${userId}`, { headers: { authorization } });
     return response.status === 200 ? response : undefined;
   }, { timeoutMs: 20_000 });
-  return { userId, profile };
+  return { userId, profile, authorization };
 }
 
 /** How many GET /api/users/:id requests a process has served, from its own /metrics. */
