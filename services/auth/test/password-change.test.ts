@@ -35,6 +35,11 @@ describeOnBothDialects('auth: POST /api/auth/password', (harness) => {
 
     expect(await auth.isRevoked(elsewhere.sessionId)).toBe(true);
     expect(await auth.isRevoked(here.sessionId)).toBe(false);
+    // Its access token, still signed and unexpired, no longer manages credentials (even with no gateway in front).
+    const stale = await change(elsewhere.accessToken, 'abstract data types', 'yet another password');
+    expect(stale.statusCode).toBe(401);
+    expect(stale.json().code).toBe('AUTH_SESSION_REVOKED');
+    expect((await auth.call(elsewhere, 'GET', '/api/auth/api-keys')).statusCode).toBe(401);
     const refreshElsewhere = await auth.platform.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: elsewhere.refreshToken } });
     expect(refreshElsewhere.statusCode).toBe(401);
     const refreshHere = await auth.platform.app.inject({ method: 'POST', url: '/api/auth/refresh', payload: { refreshToken: here.refreshToken } });

@@ -8,6 +8,7 @@ import { apiKeysRepository } from '../api-keys/api-keys-repository.ts';
 import { REVOCATION_TTL_MS, type AuthCore } from '../core-ports.ts';
 import { verifyPassword } from '../passwords.ts';
 import { keyView } from './api-keys.ts';
+import { authenticateLiveSession } from './live-session.ts';
 
 const deleteBody = {
   type: 'object', required: ['password'], additionalProperties: false,
@@ -30,9 +31,12 @@ const exported = {
 } as const;
 
 export async function accountRoutes(app: FastifyInstance, ctx: ServiceContext, core: AuthCore): Promise<void> {
-  const sessionOnly = authenticate({ sessionOnly: true });
+  const sessionOnly = authenticateLiveSession(ctx);
+  // Deletion takes the password, and a retry after the session was revoked by the deletion
+  // itself must still answer 204: the token's signature is enough here.
+  const anySession = authenticate({ sessionOnly: true });
 
-  app.delete<{ Body: { password: string } }>('/account', { schema: { body: deleteBody }, preHandler: sessionOnly }, async (request, reply) => {
+  app.delete<{ Body: { password: string } }>('/account', { schema: { body: deleteBody }, preHandler: anySession }, async (request, reply) => {
     const userId = request.identity!.userId;
     const account = await accountRepository.findById(ctx.db, userId);
     // Already deleted (a retried request): the outcome the client wanted, answered the same way.

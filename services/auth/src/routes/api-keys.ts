@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { problem } from '@versaai/kernel';
-import { API_KEY_SCOPES, authenticate } from '@versaai/identity';
+import { API_KEY_SCOPES } from '@versaai/identity';
 import type { ServiceContext } from '@versaai/runtime';
 import { displayPrefix, formatApiKey } from '../api-keys/api-key-format.ts';
 import { apiKeysRepository, type ApiKeyRecord } from '../api-keys/api-keys-repository.ts';
 import { REVOCATION_TTL_MS } from '../core-ports.ts';
 import { generateSecret, hashSecret } from '../secret-token.ts';
+import { authenticateLiveSession } from './live-session.ts';
 
 /** Enough for every program a person runs; a bound so one account cannot fill the table. */
 export const MAX_API_KEYS_PER_USER = 50;
@@ -50,7 +51,7 @@ export function keyView(key: ApiKeyRecord) {
 }
 
 export async function apiKeyRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
-  const sessionOnly = authenticate({ sessionOnly: true });
+  const sessionOnly = authenticateLiveSession(ctx);
 
   app.post<{ Body: CreateBody }>('/api-keys', {
     schema: { body: createBody, response: { 201: created } },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ProblemError, problem } from '@versaai/kernel';
-import { authenticate } from '@versaai/identity';
 import type { ServiceContext } from '@versaai/runtime';
+import { authenticateLiveSession } from './live-session.ts';
 import type { AccountConfig } from '../account-config.ts';
 import { accountRepository } from '../account/account-repository.ts';
 import { issueEmailVerification } from '../one-time-tokens/issue-token.ts';
@@ -16,7 +16,7 @@ const verified = { type: 'object', required: ['emailVerifiedAt'], properties: { 
 const RESEND_INTERVAL_MS = 60_000;
 
 export async function emailVerificationRoutes(app: FastifyInstance, ctx: ServiceContext, config: AccountConfig): Promise<void> {
-  app.post('/email-verification', { preHandler: authenticate({ sessionOnly: true }) }, async (request, reply) => {
+  app.post('/email-verification', { preHandler: authenticateLiveSession(ctx) }, async (request, reply) => {
     const userId = request.identity!.userId;
     const now = new Date();
     const outcome = await ctx.transaction(async (trx, publish) => {

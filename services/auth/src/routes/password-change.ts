@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { problem } from '@versaai/kernel';
-import { authenticate } from '@versaai/identity';
 import type { ServiceContext } from '@versaai/runtime';
+import { authenticateLiveSession } from './live-session.ts';
 import { accountRepository } from '../account/account-repository.ts';
 import { REVOCATION_TTL_MS, type AuthCore } from '../core-ports.ts';
 import { oneTimeTokensRepository } from '../one-time-tokens/one-time-tokens-repository.ts';
@@ -18,7 +18,7 @@ interface ChangeBody { currentPassword: string; newPassword: string }
 export async function passwordChangeRoute(app: FastifyInstance, ctx: ServiceContext, core: AuthCore): Promise<void> {
   app.post<{ Body: ChangeBody }>('/password', {
     schema: { body: changeBody },
-    preHandler: authenticate({ sessionOnly: true }),
+    preHandler: authenticateLiveSession(ctx),
   }, async (request, reply) => {
     const { userId, sessionId } = request.identity!;
     const account = await accountRepository.findById(ctx.db, userId);
