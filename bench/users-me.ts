@@ -12,6 +12,7 @@ import { describeArgon2 } from './lib/argon2-parameters.ts';
 import { measureLoad, type LoadResult, type LoadTarget } from './lib/load.ts';
 import { describeMachine } from './lib/machine.ts';
 import { nowMs } from './lib/stats.ts';
+import { installInterruptHandler } from './lib/teardown.ts';
 import { BENCH_RATE_LIMIT, startAllInOne, startDistributed, startHelloWorld, type RunningTopology } from './lib/topologies.ts';
 import { checkTargets, writeResults, type TopologyResult } from './lib/users-me-report.ts';
 import { USERS_ME, loginTarget, prepareUser, usersMeTarget } from './lib/workload.ts';
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
   },
 });
 
+installInterruptHandler();
 const startedAt = nowMs();
 const loadAverage = loadavg();
 const log = (line: string) => console.log(line);

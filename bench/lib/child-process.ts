@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { spawnNode, waitFor } from '@versaai/testing';
+import { onInterrupt } from './teardown.ts';
 
 /** A port that was free a moment ago (the OS picks it). */
 export function freePort(): Promise<number> {
@@ -51,29 +52,25 @@ export function startChild(name: string, script: string, args: string[], env: Re
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  const forget = onInterrupt(() => stop());
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => {
+      forget();
       if (!stopping) process.stderr.write(`[bench] ${name} exited on its own (code ${code}, signal ${signal}); its last output:\n${prefixLines(name, output)}`);
       resolve({ code, signal });
     });
   });
-  return {
-    name,
-    child,
-    output: () => output,
-    lineCount: () => lines,
-    exit,
-    async stop() {
-      stopping = true;
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      try {
-        return await exit;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  };
+  async function stop() {
+    stopping = true;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    try {
+      return await exit;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  return { name, child, output: () => output, lineCount: () => lines, exit, stop };
 }
 
 function prefixLines(name: string, text: string): string {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestDatabase, createTestRedisPrefix, tempDataDir } from '@versaai/testing';
 import { JWKS_PATH, formatUpstreams } from '@versaai/runtime';
 import { CLEAN_ENV, freePort, runToCompletion, startChild, waitUntilReady, type BenchChild } from './child-process.ts';
+import { onInterrupt } from './teardown.ts';
 
 const CLI = 'apps/cli/src/main.ts';
 const HELLO_WORLD = fileURLToPath(new URL('./hello-world.ts', import.meta.url));
@@ -65,9 +66,14 @@ export async function startHelloWorld(): Promise<RunningTopology> {
 /** `versaai start`: every service and the gateway in one process; SQLite, embedded bus, memory limiter. */
 export async function startAllInOne(): Promise<RunningTopology> {
   const data = await tempDataDir();
+  const forget = onInterrupt(() => data.remove());
+  const cleanup = async () => {
+    await data.remove();
+    forget();
+  };
   const port = await freePort();
   const child = startChild('all-in-one', CLI, ['start'], { ...PLATFORM_ENV, PORT: String(port), VERSAAI_DATA_DIR: data.dir });
-  await boot([child], [url(port)], () => data.remove());
+  await boot([child], [url(port)], cleanup);
   return {
     name: 'all-in-one',
     url: url(port),
@@ -75,7 +81,7 @@ export async function startAllInOne(): Promise<RunningTopology> {
     processes: healthOf([child]),
     async stop() {
       await child.stop();
-      await data.remove();
+      await cleanup();
     },
   };
 }
@@ -89,10 +95,15 @@ export async function startDistributed(opts: { postgresUrl: string; redisUrl: st
   const database = await createTestDatabase();
   const redis = createTestRedisPrefix();
   const data = await tempDataDir();
-  const cleanup = async () => {
+  const release = async () => {
     await redis.cleanup();
     await database.drop();
     await data.remove();
+  };
+  const forget = onInterrupt(release);
+  const cleanup = async () => {
+    await release();
+    forget();
   };
   const [gatewayPort, authPort, usersPort] = [await freePort(), await freePort(), await freePort()];
   const upstreams = { auth: [url(authPort)], users: [url(usersPort)] };
