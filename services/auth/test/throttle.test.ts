@@ -83,6 +83,20 @@ describeOnBothDialects('auth: brute-force protection', (harness) => {
     expect((await login('spray-new@example.org', 'Summer2026!!', '198.51.100.24')).status).toBe(401);
   });
 
+  it('holds a burst of parallel guesses to the free attempts: the rest get 429 without a password check', async () => {
+    const account = await registered(auth.url, 'burst@example.org');
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => login(account.email, `parallel guess ${i}`, '192.0.2.50')));
+    const verified = answers.filter((answer) => answer.status === 401).length;
+    // The three free attempts, and at most the one after them (its turn, as if sequential).
+    expect(verified).toBeGreaterThanOrEqual(3);
+    expect(verified).toBeLessThanOrEqual(4);
+    expect(answers.filter((answer) => answer.status === 429)).toHaveLength(10 - verified);
+    const next = await login(account.email, account.password, '192.0.2.51');
+    expect(next.status).toBe(429);
+    expect(Number(next.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    clock += 900_000;
+  });
+
   it('keeps the counters in the database (shared by every replica), keyed by a hash of the e-mail', async () => {
     const rows = await auth.db.selectFrom('login_attempts').select(['key', 'failures']).execute();
     expect(rows.length).toBeGreaterThan(0);

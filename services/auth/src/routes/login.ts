@@ -45,22 +45,24 @@ export async function loginRoute(app: FastifyInstance, ctx: ServiceContext, core
     const email = normaliseEmail(request.body.email);
     const ip = clientAddress(request, core.config.trustProxy);
     const keys = [accountKey(core.config.throttle.account, email), ipKey(core.config.throttle.ip, ip)];
-    const waitMs = await core.throttle.retryAfterMs(keys);
-    if (waitMs > 0) throw tooManyAttempts(waitMs);
+    const seen = await core.throttle.check(keys);
+    if (seen.waitMs > 0) throw tooManyAttempts(seen.waitMs);
+    // Counted before the (slow) verification, so parallel guesses cannot all slip through.
+    const overBudgetMs = await core.throttle.reserve(keys, seen);
+    if (overBudgetMs > 0) throw tooManyAttempts(overBudgetMs);
 
     const credential = await credentialsRepository.findByEmail(ctx.db, email);
     const passwordOk = credential
       ? await core.hasher.verify(credential.passwordHash, request.body.password).catch(() => false)
       : await core.hasher.verifyDummy(request.body.password);
     if (!credential || !passwordOk) {
-      await core.throttle.recordFailure(keys);
       request.log.info({ event: 'auth.login_failed' }, 'login failed');
       throw invalidCredentials();
     }
+    await core.throttle.succeeded(keys[0]!, keys[1]!);
     if (credential.status === 'disabled') {
       throw new ProblemError({ status: 403, code: 'AUTH_ACCOUNT_DISABLED', detail: 'This account has been disabled.' });
     }
-    await core.throttle.reset(keys[0]!);
     const client = clientKind(request.body.client, request.headers['x-versaai-client']);
     const { sessionId, refreshToken } = await startSession(ctx, core, credential, { userAgent: request.headers['user-agent'], ip });
     request.log.info({ event: 'auth.login', userId: credential.id, sessionId }, 'logged in');

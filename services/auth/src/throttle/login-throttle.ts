@@ -28,17 +28,31 @@ export function blockMs(failures: number, rule: ThrottleRule): number {
   return Math.min(1000 * 2 ** (failures - rule.freeAttempts - 1), rule.lockMs);
 }
 
-export interface LoginThrottle {
+export interface ThrottleCheck {
   /** Milliseconds the caller must still wait (0: go ahead), the longest over the keys. */
-  retryAfterMs(keys: ThrottleKey[]): Promise<number>;
-  recordFailure(keys: ThrottleKey[]): Promise<void>;
-  reset(key: ThrottleKey): Promise<void>;
+  waitMs: number;
+  /** Failures counted per key right now (0 when forgotten). */
+  failures: Map<string, number>;
+}
+
+export interface LoginThrottle {
+  check(keys: ThrottleKey[]): Promise<ThrottleCheck>;
+  /**
+   * Counts this attempt as a failure before the password is verified (a success takes it back).
+   * Returns how long to wait instead of verifying: a burst of parallel guesses all pass
+   * `check`, but each reservation gets its own count, and beyond the free attempts only the one
+   * right after the count seen at `check` may go on. Concurrent guesses are thus held to what
+   * sequential ones get.
+   */
+  reserve(keys: ThrottleKey[], seen: ThrottleCheck): Promise<number>;
+  /** The password was right: the account starts afresh, the address gets its attempt back. */
+  succeeded(account: ThrottleKey, address: ThrottleKey): Promise<void>;
 }
 
 /**
- * Failed-login counters in auth's database, shared by every replica. A failure is one atomic
- * upsert (the count restarts when the last failure is older than the rule's window); the block
- * is then written for exactly that count, so concurrent failures cannot lower it.
+ * Failed-login counters in auth's database, shared by every replica. A reservation is one
+ * atomic upsert (the count restarts when the last failure is older than the rule's window); the
+ * block is then written for exactly that count, so concurrent failures cannot lower it.
  */
 export function createLoginThrottle(db: Db, opts: { now?: () => number; pruneIntervalMs?: number } = {}): LoginThrottle {
   const now = opts.now ?? Date.now;
@@ -52,15 +66,27 @@ export function createLoginThrottle(db: Db, opts: { now?: () => number; pruneInt
     await db.deleteFrom('login_attempts').where('last_failure_at', '<', nowMs - windowMs).where('blocked_until', '<', nowMs).execute();
   }
 
+  async function block(key: string, failures: number, until: number): Promise<void> {
+    await db.updateTable('login_attempts').set({ blocked_until: until }).where('key', '=', key).where('failures', '=', failures).execute();
+  }
+
   return {
-    async retryAfterMs(keys) {
-      if (keys.length === 0) return 0;
-      const rows = await db.selectFrom('login_attempts').select('blocked_until').where('key', 'in', keys.map(({ key }) => key)).execute();
-      const until = Math.max(0, ...rows.map((row) => Number(row.blocked_until)));
-      return Math.max(0, until - now());
-    },
-    async recordFailure(keys) {
+    async check(keys) {
       const nowMs = now();
+      const rows = await db.selectFrom('login_attempts').select(['key', 'failures', 'last_failure_at', 'blocked_until'])
+        .where('key', 'in', keys.map(({ key }) => key)).execute();
+      const failures = new Map<string, number>();
+      let until = 0;
+      for (const row of rows) {
+        const rule = keys.find(({ key }) => key === row.key)!.rule;
+        failures.set(row.key as string, Number(row.last_failure_at) < nowMs - rule.windowMs ? 0 : Number(row.failures));
+        until = Math.max(until, Number(row.blocked_until));
+      }
+      return { waitMs: Math.max(0, until - nowMs), failures };
+    },
+    async reserve(keys, seen) {
+      const nowMs = now();
+      let waitMs = 0;
       for (const { key, rule } of keys) {
         const row = await db.insertInto('login_attempts')
           .values({ key, failures: 1, last_failure_at: nowMs, blocked_until: nowMs + blockMs(1, rule) })
@@ -71,13 +97,22 @@ export function createLoginThrottle(db: Db, opts: { now?: () => number; pruneInt
           .returning('failures')
           .executeTakeFirstOrThrow();
         const failures = Number(row.failures);
-        await db.updateTable('login_attempts').set({ blocked_until: nowMs + blockMs(failures, rule) })
-          .where('key', '=', key).where('failures', '=', failures).execute();
+        await block(key, failures, nowMs + blockMs(failures, rule));
+        const inTurn = failures <= rule.freeAttempts || failures === (seen.failures.get(key) ?? 0) + 1;
+        if (!inTurn) waitMs = Math.max(waitMs, blockMs(failures, rule), 1_000);
       }
       await prune(nowMs, keys);
+      return waitMs;
     },
-    async reset({ key }) {
-      await db.deleteFrom('login_attempts').where('key', '=', key).execute();
+    async succeeded(account, address) {
+      const nowMs = now();
+      await db.deleteFrom('login_attempts').where('key', '=', account.key).execute();
+      const row = await db.updateTable('login_attempts').set({ failures: sql`failures - 1` })
+        .where('key', '=', address.key).where('failures', '>', 0).returning('failures').executeTakeFirst();
+      if (row) {
+        const failures = Number(row.failures);
+        await block(address.key, failures, failures > address.rule.freeAttempts ? nowMs + blockMs(failures, address.rule) : 0);
+      }
     },
   };
 }
