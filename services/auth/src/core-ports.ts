@@ -6,15 +6,15 @@ type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
  * What the account flows (reset, password change, API keys, deletion, role/status projection)
- * need from auth's core (sessions, token signing, password policy). Kept as a narrow port so
+ * need from auth's core (sessions, token signing, password hashing). Kept as a narrow port so
  * these flows do not depend on how the core stores sessions or holds keys.
  */
 export interface AuthCore {
   /**
    * Revokes the user's sessions (refresh tokens included) inside `trx`, all but `exceptSessionId`;
-   * returns the revoked session ids for the revocation list.
+   * returns the revoked session ids for the revocation list. `reason` is recorded on each session.
    */
-  revokeSessions(trx: Db, userId: string, opts?: { exceptSessionId?: string }): Promise<string[]>;
+  revokeSessions(trx: Db, userId: string, opts?: { exceptSessionId?: string; reason?: string }): Promise<string[]>;
   /** Deletes every session, refresh token and throttle row about the user; returns the session ids. */
   eraseUser(trx: Db, user: { userId: string; email: string }): Promise<string[]>;
   /** The user's sessions without secrets, for the privacy export. */
@@ -23,8 +23,6 @@ export interface AuthCore {
   signAccessToken(claims: AccessTokenClaims): Promise<{ token: string; expiresIn: number }>;
   /** argon2id with the configured parameters (ARGON2_*). */
   hashPassword(password: string): Promise<string>;
-  /** Undefined when acceptable, else why not (shown to the user). */
-  checkPasswordPolicy(password: string): Promise<string | undefined> | string | undefined;
   /** Expires the web app's refresh cookie on a response. */
   clearRefreshCookie(reply: FastifyReply): void;
 }

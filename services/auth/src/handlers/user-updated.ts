@@ -32,7 +32,7 @@ export function onUserUpdated(ctx: ServiceContext, core: AuthCore): EventHandler
 
     const revoked: string[] = [];
     const roleChanged = role !== undefined && role !== account.role;
-    if (status === 'disabled' || roleChanged) revoked.push(...await core.revokeSessions(trx, userId));
+    if (status === 'disabled' || roleChanged) revoked.push(...await core.revokeSessions(trx, userId, { reason: status === 'disabled' ? 'account_disabled' : 'role_changed' }));
     if (status === 'disabled') {
       revoked.push(...(await apiKeysRepository.deleteAllForUser(trx, userId)).map((id) => `ak_${id}`));
     } else if (roleChanged && account.role === 'admin') {

@@ -33,7 +33,7 @@ export async function passwordChangeRoute(app: FastifyInstance, ctx: ServiceCont
       // A reset link asked for before the change must not undo it.
       await oneTimeTokensRepository.retireUnused(trx, userId, 'password_reset', now);
       // Whoever else holds a session (maybe the reason for the change) is signed out; this device stays.
-      return core.revokeSessions(trx, userId, { exceptSessionId: sessionId });
+      return core.revokeSessions(trx, userId, { exceptSessionId: sessionId, reason: 'password_changed' });
     });
     if (revoked.length > 0) await ctx.revocations.revoke(revoked, REVOCATION_TTL_MS);
     request.log.info({ userId, sessionsRevoked: revoked.length }, 'password changed');

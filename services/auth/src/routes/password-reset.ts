@@ -66,7 +66,7 @@ export async function passwordResetRoutes(app: FastifyInstance, ctx: ServiceCont
       await accountRepository.setPassword(trx, userId, passwordHash, now);
       // Following the link proved the mailbox is theirs.
       await accountRepository.markEmailVerified(trx, userId, now);
-      const revoked = await core.revokeSessions(trx, userId);
+      const revoked = await core.revokeSessions(trx, userId, { reason: 'password_reset' });
       return { userId, revoked };
     });
     if (!outcome) throw tokenInvalidOrExpired();
