@@ -39,11 +39,12 @@ export async function openHostedService(def: ServiceDefinition, deps: {
   logger: Logger;
   metrics: Metrics;
   revocations: RevocationList;
+  env: NodeJS.ProcessEnv;
 }): Promise<HostedService> {
   const logger = deps.logger.child({ component: def.name });
   const { database } = await openServiceDatabase(def, deps.config, logger);
   const relay = createOutboxRelay({ database, transport: deps.transport, logger, metrics: deps.metrics });
-  const context = createServiceContext({ name: def.name, database, logger, metrics: deps.metrics, revocations: deps.revocations,
+  const context = createServiceContext({ name: def.name, database, logger, metrics: deps.metrics, revocations: deps.revocations, env: deps.env,
     tokens: { issuer: deps.config.tokens.issuer, audience: deps.config.tokens.audience }, onEventsCommitted: () => relay.notify() });
   const handlers = def.handlers?.(context) ?? {};
   const consumer = Object.keys(handlers).length === 0 ? undefined : createConsumer({

@@ -13,6 +13,7 @@ export function createServiceContext(opts: {
   logger: Logger;
   metrics: Metrics;
   revocations: RevocationList;
+  env: NodeJS.ProcessEnv;
   tokens: { issuer: string; audience: string };
   onEventsCommitted: () => void;
 }): ServiceContext {
@@ -24,6 +25,7 @@ export function createServiceContext(opts: {
     logger: opts.logger,
     metrics: opts.metrics,
     revocations: opts.revocations,
+    env: opts.env,
     tokens: opts.tokens,
     async transaction(fn) {
       let enqueued = false;

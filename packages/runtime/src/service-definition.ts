@@ -16,6 +16,8 @@ export interface ServiceContext {
   metrics: Metrics;
   /** Shared with the edge: an id revoked here is refused at the gateway at once. */
   revocations: RevocationList;
+  /** The environment this process was started with: a service parses its own settings from it, never from process.env directly. */
+  env: NodeJS.ProcessEnv;
   /** The issuer and audience every access token carries (auth signs with them). */
   tokens: { issuer: string; audience: string };
   /** Runs fn in one database transaction; events passed to publish are committed with the state change. */

@@ -103,7 +103,7 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
     revocations = openRevocationList(config);
     if (opts.services.length > 0) transport = await openTransport(config, logger);
     for (const definition of opts.services) {
-      hosted.set(definition.name, await openHostedService(definition, { config, transport: transport!, logger, metrics, revocations }));
+      hosted.set(definition.name, await openHostedService(definition, { config, transport: transport!, logger, metrics, revocations, env: opts.env ?? process.env }));
     }
     const readiness: ReadinessCheck[] = [...hosted.values()].flatMap((service) => service.readiness);
     if (transport) readiness.push({ name: 'bus', check: () => transport!.ping() });
