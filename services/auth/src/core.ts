@@ -16,7 +16,7 @@ import { sessionsRepository } from './sessions/sessions-repository.ts';
 type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface AuthServiceOptions {
-  /** Defaults to process.env; tests pass the environment they hand startPlatform. */
+  /** Defaults to the environment the platform was started with (ServiceContext.env). */
   env?: NodeJS.ProcessEnv;
   /** Clock in epoch ms, for tokens, sessions, throttling and key reloads (tests). */
   now?: () => number;
@@ -39,7 +39,7 @@ export interface AuthCoreRuntime {
 /** Parses auth's settings and opens its keys; a bad setting or key source stops the start (ConfigError). */
 export async function startAuthCore(ctx: ServiceContext, options: AuthServiceOptions = {}): Promise<AuthCoreRuntime> {
   const now = options.now ?? Date.now;
-  const env = options.env ?? process.env;
+  const env = options.env ?? ctx.env;
   const config = parseAuthConfig(env, { distributed: ctx.database.dialect === 'postgres' });
   const keys = await openKeyStore(config.keys, { logger: ctx.logger, now, checkIntervalMs: options.keyCheckIntervalMs });
   preloadPasswordPolicy();

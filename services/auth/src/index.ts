@@ -7,8 +7,8 @@ import { registerCoreRoutes } from './routes/core-routes.ts';
 
 /**
  * Identity: credentials, keys and access tokens, sessions and refresh tokens, login throttling,
- * and the account flows around them. Settings are read from `options.env` (default
- * process.env) when the routes are mounted, so importing the service reads nothing.
+ * and the account flows around them. Settings are read from `options.env` (default: the
+ * platform's environment) when the routes are mounted, so importing the service reads nothing.
  */
 export function createAuthService(options: AuthServiceOptions = {}): ServiceDefinition {
   let runtime: AuthCoreRuntime | undefined;
@@ -21,7 +21,7 @@ export function createAuthService(options: AuthServiceOptions = {}): ServiceDefi
       await registerCoreRoutes(app, ctx, runtime);
       await registerAccountRoutes(app, ctx, core, parseAccountConfig(runtime.env));
     },
-    handlers: (ctx) => accountHandlers(ctx, core, parseAccountConfig(options.env ?? process.env)),
+    handlers: (ctx) => accountHandlers(ctx, core, parseAccountConfig(options.env ?? ctx.env)),
   });
 }
 
