@@ -23,10 +23,9 @@ function undiciOptions(settings: ProxySettings) {
   return {
     // Keep-alive pools per upstream origin; idle sockets are kept long enough to be reused under load.
     connections: 128, pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000,
-    connect: { timeout: settings.connectTimeoutMs },
-    // reply-from turns certificate checks off unless told otherwise: an https upstream must
-    // prove who it is (a private CA goes in NODE_EXTRA_CA_CERTS).
-    tls: { rejectUnauthorized: true },
+    // reply-from turns certificate checks off (its `tls` default); undici lets `connect` win
+    // over it: an https upstream must prove who it is (a private CA goes in NODE_EXTRA_CA_CERTS).
+    connect: { timeout: settings.connectTimeoutMs, rejectUnauthorized: true },
   };
 }
 
