@@ -108,7 +108,7 @@ describeOnBothDialects('users: GET/PATCH /api/users/me', (harness) => {
     { body: { preferences: { defaultModel: 'm'.repeat(101) } }, path: 'body.preferences.defaultModel' },
     { body: { preferences: { notifications: { email: 'yes' } } }, path: 'body.preferences.notifications.email' },
     { body: { preferences: { notifications: { fax: true } } }, path: 'body.preferences.notifications.fax' },
-  ])('rejects an invalid $path (case $#) with 400 VALIDATION_FAILED', async ({ body, path }) => {
+  ])('rejects an invalid $path with 400 VALIDATION_FAILED', async ({ body, path }) => {
     const before = (await users.call({ url: '/api/users/me', as: alice })).json();
     const response = await patchMe(body);
     expect(response.statusCode).toBe(400);
