@@ -52,14 +52,14 @@ function report(name: string, run: LoadResult): void {
 }
 
 /** Runs every connection count against one topology; `target` is asked again before each (fresh token). */
-async function measureTopology(topology: RunningTopology, target: () => Promise<LoadTarget>): Promise<TopologyResult> {
+async function measureTopology(topology: RunningTopology, target: () => Promise<LoadTarget>, name = topology.name): Promise<TopologyResult> {
   const runs: LoadResult[] = [];
   for (const connections of connectionCounts) {
     const run = await measureLoad(await target(), { connections, ...phase });
-    report(topology.name, run);
+    report(name, run);
     runs.push(run);
   }
-  return { name: topology.name, description: topology.description, runs, processes: topology.processes() };
+  return { name, description: topology.description, runs, processes: topology.processes() };
 }
 
 /** Starts a topology, runs `body` against it and always stops it (children, database, keys, files). */
@@ -75,10 +75,14 @@ async function withTopology<T>(start: () => Promise<RunningTopology>, body: (top
 const topologies: TopologyResult[] = [];
 let login: { argon2: string; users: number; result: LoadResult } | null = null;
 
-if (wanted('hello-world')) {
-  log('hello-world');
-  topologies.push(await withTopology(startHelloWorld, (topology) => measureTopology(topology, async () => ({ url: `${topology.url}/` }))));
+/** The peer, measured before and after the platform cases (the shared machine's load drifts). */
+async function measurePeer(name: string): Promise<void> {
+  log(name);
+  const result = await withTopology(startHelloWorld, (topology) => measureTopology(topology, async () => ({ url: `${topology.url}/` }), name));
+  topologies.push({ ...result, peer: true });
 }
+
+if (wanted('hello-world')) await measurePeer('hello-world');
 
 if (wanted('all-in-one') || wanted('login')) {
   log('all-in-one');
@@ -103,6 +107,8 @@ if (wanted('distributed')) {
     },
   ));
 }
+
+if (wanted('hello-world') && topologies.some((topology) => !topology.peer)) await measurePeer('hello-world-end');
 
 for (const check of checkTargets(topologies)) {
   log(`target ${check.check}: ${check.target} — ${check.measured} — ${check.met === null ? 'not measured' : check.met ? 'pass' : 'FAIL'}`);
