@@ -52,7 +52,11 @@ export async function resolveIdentity(request: FastifyRequest): Promise<Identity
   return request.identity;
 }
 
-/** A preHandler that lets the request through only with an identity that satisfies `opts`. */
+/**
+ * A route hook that lets the request through only with an identity that satisfies `opts`.
+ * Use it as `onRequest`: the caller is then refused before the body is parsed or validated,
+ * so an anonymous client learns nothing about a protected route's schema.
+ */
 export function authenticate(opts: AuthenticateOptions = {}) {
   return async function requireIdentity(request: FastifyRequest): Promise<void> {
     const identity = await resolveIdentity(request);

@@ -36,7 +36,7 @@ export async function accountRoutes(app: FastifyInstance, ctx: ServiceContext, c
   // itself must still answer 204: the token's signature is enough here.
   const anySession = authenticate({ sessionOnly: true });
 
-  app.delete<{ Body: { password: string } }>('/account', { schema: { body: deleteBody }, preHandler: anySession }, async (request, reply) => {
+  app.delete<{ Body: { password: string } }>('/account', { schema: { body: deleteBody }, onRequest: anySession }, async (request, reply) => {
     const userId = request.identity!.userId;
     const account = await accountRepository.findById(ctx.db, userId);
     // Already deleted (a retried request): the outcome the client wanted, answered the same way.
@@ -54,7 +54,7 @@ export async function accountRoutes(app: FastifyInstance, ctx: ServiceContext, c
     return reply.code(204).send();
   });
 
-  app.get('/privacy/export', { schema: { response: { 200: exported } }, preHandler: sessionOnly }, async (request) => {
+  app.get('/privacy/export', { schema: { response: { 200: exported } }, onRequest: sessionOnly }, async (request) => {
     const userId = request.identity!.userId;
     const account = await accountRepository.findById(ctx.db, userId);
     if (!account) throw problem.notFound('AUTH_ACCOUNT_NOT_FOUND', 'This account no longer exists.');

@@ -55,7 +55,7 @@ export async function apiKeyRoutes(app: FastifyInstance, ctx: ServiceContext): P
 
   app.post<{ Body: CreateBody }>('/api-keys', {
     schema: { body: createBody, response: { 201: created } },
-    preHandler: sessionOnly,
+    onRequest: sessionOnly,
   }, async (request, reply) => {
     const userId = request.identity!.userId;
     const now = new Date();
@@ -80,12 +80,12 @@ export async function apiKeyRoutes(app: FastifyInstance, ctx: ServiceContext): P
     return reply.code(201).send({ ...keyView({ ...key, lastUsedAt: null }), key: formatApiKey(key.id, secret) });
   });
 
-  app.get('/api-keys', { schema: { response: { 200: keyList } }, preHandler: sessionOnly }, async (request) => {
+  app.get('/api-keys', { schema: { response: { 200: keyList } }, onRequest: sessionOnly }, async (request) => {
     const keys = await apiKeysRepository.listForUser(ctx.db, request.identity!.userId);
     return { apiKeys: keys.map(keyView) };
   });
 
-  app.delete<{ Params: { id: string } }>('/api-keys/:id', { schema: { params: idParams }, preHandler: sessionOnly }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api-keys/:id', { schema: { params: idParams }, onRequest: sessionOnly }, async (request, reply) => {
     const userId = request.identity!.userId;
     // Scoped by owner: another user's key id reads as unknown (404), never as forbidden.
     if (!(await apiKeysRepository.deleteForOwner(ctx.db, userId, request.params.id))) {

@@ -16,7 +16,7 @@ const verified = { type: 'object', required: ['emailVerifiedAt'], properties: { 
 const RESEND_INTERVAL_MS = 60_000;
 
 export async function emailVerificationRoutes(app: FastifyInstance, ctx: ServiceContext, config: AccountConfig): Promise<void> {
-  app.post('/email-verification', { preHandler: authenticateLiveSession(ctx) }, async (request, reply) => {
+  app.post('/email-verification', { onRequest: authenticateLiveSession(ctx) }, async (request, reply) => {
     const userId = request.identity!.userId;
     const now = new Date();
     const outcome = await ctx.transaction(async (trx, publish) => {

@@ -18,7 +18,7 @@ interface ChangeBody { currentPassword: string; newPassword: string }
 export async function passwordChangeRoute(app: FastifyInstance, ctx: ServiceContext, core: AuthCore): Promise<void> {
   app.post<{ Body: ChangeBody }>('/password', {
     schema: { body: changeBody },
-    preHandler: authenticateLiveSession(ctx),
+    onRequest: authenticateLiveSession(ctx),
   }, async (request, reply) => {
     const { userId, sessionId } = request.identity!;
     const account = await accountRepository.findById(ctx.db, userId);

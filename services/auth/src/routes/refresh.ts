@@ -24,7 +24,8 @@ export interface RefreshBody { refreshToken?: string; client?: 'web' | 'api' }
 
 /** The web app posts no body at all (the token is in its cookie): validate that as `{}`. */
 export async function bodyOptional(request: FastifyRequest): Promise<void> {
-  if (request.body === undefined || request.body === null) request.body = {};
+  // Only a missing body (the web app's bodiless POST): an explicit JSON null is not an object and fails the schema.
+  if (request.body === undefined) request.body = {};
 }
 
 function refreshInvalid(): ProblemError {

@@ -36,11 +36,12 @@ async function liveSession(ctx: ServiceContext, request: FastifyRequest, nowIso:
 
 /** GET /sessions, DELETE /sessions/:id, POST /sessions/revoke-others: a person's own sessions only. */
 export async function sessionRoutes(app: FastifyInstance, ctx: ServiceContext, core: AuthCoreRuntime): Promise<void> {
-  const preHandler = authenticate({ sessionOnly: true });
+  // onRequest: the caller is authenticated before the body is parsed or validated.
+  const onRequest = authenticate({ sessionOnly: true });
   const nowIso = () => new Date(core.now()).toISOString();
 
   app.get('/sessions', {
-    preHandler,
+    onRequest,
     schema: { response: { 200: { type: 'object', required: ['sessions'], properties: { sessions: { type: 'array', items: sessionItem } } } } },
   }, async (request) => {
     const identity = await liveSession(ctx, request, nowIso());
@@ -53,7 +54,7 @@ export async function sessionRoutes(app: FastifyInstance, ctx: ServiceContext, c
     };
   });
 
-  app.delete<{ Params: { id: string } }>('/sessions/:id', { preHandler, schema: { params: sessionParams } }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/sessions/:id', { onRequest, schema: { params: sessionParams } }, async (request, reply) => {
     const identity = await liveSession(ctx, request, nowIso());
     // Scoped to the caller: another user's session id is "not found", exactly like an unknown one.
     const revoked = await ctx.transaction((trx) => revokeSession(trx, ctx.revocations, request.params.id, {
@@ -65,7 +66,7 @@ export async function sessionRoutes(app: FastifyInstance, ctx: ServiceContext, c
   });
 
   app.post('/sessions/revoke-others', {
-    preHandler,
+    onRequest,
     schema: { response: { 200: { type: 'object', required: ['revoked'], properties: { revoked: { type: 'integer' } } } } },
   }, async (request) => {
     const identity = await liveSession(ctx, request, nowIso());
