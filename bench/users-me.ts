@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { postgresTestUrl, redisTestUrl, requireService } from '@versaai/testing';
-import type { BenchUser } from './lib/api-client.ts';
+import { registerUser, type BenchUser } from './lib/api-client.ts';
 import { describeArgon2 } from './lib/argon2-parameters.ts';
 import { measureLoad, type LoadResult, type LoadTarget } from './lib/load.ts';
 import { describeMachine } from './lib/machine.ts';
@@ -48,14 +48,15 @@ if (wanted('distributed') && !withServices) {
 
 function report(name: string, run: LoadResult): void {
   const failures = run.non2xx + run.errors;
-  log(`  ${name} @${run.connections}: ${Math.round(run.rps)} RPS, p50 ${run.latencyMs.p50} / p95 ${run.latencyMs.p95} / p99 ${run.latencyMs.p99} ms${failures > 0 ? `, ${run.non2xx} non-2xx ${JSON.stringify(run.statusCounts)}, ${run.errors} errors` : ''}`);
+  const cpu = run.cpu ? `, server CPU ${run.cpu.serverMicrosPerRequest} µs/request (${run.cpu.serverCores} cores busy)` : '';
+  log(`  ${name} @${run.connections}: ${Math.round(run.rps)} RPS, p50 ${run.latencyMs.p50} / p95 ${run.latencyMs.p95} / p99 ${run.latencyMs.p99} ms${cpu}${failures > 0 ? `, ${run.non2xx} non-2xx ${JSON.stringify(run.statusCounts)}, ${run.errors} errors` : ''}`);
 }
 
 /** Runs every connection count against one topology; `target` is asked again before each (fresh token). */
 async function measureTopology(topology: RunningTopology, target: () => Promise<LoadTarget>, name = topology.name): Promise<TopologyResult> {
   const runs: LoadResult[] = [];
   for (const connections of connectionCounts) {
-    const run = await measureLoad(await target(), { connections, ...phase });
+    const run = await measureLoad(await target(), { connections, ...phase }, () => topology.cpuSeconds());
     report(name, run);
     runs.push(run);
   }
@@ -90,9 +91,11 @@ if (wanted('all-in-one') || wanted('login')) {
     const user: BenchUser = await prepareUser(topology.url, `bench-aio-${runId}@example.com`);
     if (wanted('all-in-one')) topologies.push(await measureTopology(topology, () => usersMeTarget(topology.url, user)));
     if (wanted('login')) {
-      const result = await measureLoad(loginTarget(topology.url, user), { connections: loginConnections, ...phase });
+      const users = [user];
+      for (let n = 1; n < loginConnections; n++) users.push(await registerUser(topology.url, `bench-aio-${runId}-${n}@example.com`));
+      const result = await measureLoad(loginTarget(topology.url, users), { connections: loginConnections, ...phase }, () => topology.cpuSeconds());
       report('login', result);
-      login = { argon2: await describeArgon2(), users: 1, result };
+      login = { argon2: await describeArgon2(), users: users.length, result };
     }
   });
 }

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { spawnNode, waitFor } from '@versaai/testing';
 import { onInterrupt } from './teardown.ts';
@@ -101,5 +102,25 @@ export async function waitUntilReady(children: BenchChild[], baseUrls: string[],
   } catch (error) {
     const outputs = children.map((child) => `--- ${child.name}\n${child.output()}`).join('\n');
     throw new Error(`${(error as Error).message}\n${outputs}`, { cause: error });
+  }
+}
+
+// Linux's USER_HZ: /proc reports CPU time in these ticks (100 on every mainstream build).
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system, all threads) a process has used so far, from /proc/<pid>/stat;
+ * undefined where /proc is missing or the process is gone. CPU per request does not move when
+ * other processes compete for the cores, unlike RPS.
+ */
+export function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at field 3; utime, stime are 14, 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
   }
 }

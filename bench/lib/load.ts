@@ -7,6 +7,8 @@ export interface LoadTarget {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** One body per connection, in turn (e.g. one user per connection); overrides `body`. */
+  bodies?: string[];
 }
 
 export interface LoadPhase { connections: number; warmupSeconds: number; seconds: number }
@@ -25,6 +27,16 @@ export interface LoadResult {
   latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number };
   /** autocannon's own hdr-histogram figures for the same run (1 ms resolution), for comparison. */
   autocannonLatencyMs: { p50: number; p97_5: number; p99: number; max: number };
+  /**
+   * CPU the servers used during the measured run, per response (µs) and in cores busy; the load
+   * generator's (this process) in cores busy. Null where /proc is not available.
+   */
+  cpu: { serverMicrosPerRequest: number; serverCores: number; loadGeneratorCores: number } | null;
+}
+
+function bodyPerConnection(bodies: string[]): (client: autocannon.Client) => void {
+  let next = 0;
+  return (client) => client.setBody(bodies[next++ % bodies.length]!);
 }
 
 function runOnce(target: LoadTarget, connections: number, seconds: number, samples?: number[]): Promise<autocannon.Result> {
@@ -38,6 +50,7 @@ function runOnce(target: LoadTarget, connections: number, seconds: number, sampl
       duration: seconds,
       pipelining: 1,
       timeout: 10,
+      ...(target.bodies && target.bodies.length > 0 ? { setupClient: bodyPerConnection(target.bodies) } : {}),
     }, (error: unknown, result: autocannon.Result) => (error ? reject(error as Error) : resolve(result)));
     // Response times arrive as floats (hrtime); autocannon's histogram keeps whole milliseconds,
     // too coarse for a p50 of one or two ms, so the samples are kept here.
@@ -50,10 +63,20 @@ function runOnce(target: LoadTarget, connections: number, seconds: number, sampl
 }
 
 /** A warm-up (discarded: JIT, pools, caches) then the measured run, at one connection count. */
-export async function measureLoad(target: LoadTarget, phase: LoadPhase): Promise<LoadResult> {
+export async function measureLoad(target: LoadTarget, phase: LoadPhase, serverCpuSeconds: () => number | undefined = () => undefined): Promise<LoadResult> {
   if (phase.warmupSeconds > 0) await runOnce(target, phase.connections, phase.warmupSeconds);
   const samples: number[] = [];
+  const serverCpuBefore = serverCpuSeconds();
+  const ownCpuBefore = process.cpuUsage();
   const result = await runOnce(target, phase.connections, phase.seconds, samples);
+  const serverCpuAfter = serverCpuSeconds();
+  const ownCpu = process.cpuUsage(ownCpuBefore);
+  const responses = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  const cpu = serverCpuBefore === undefined || serverCpuAfter === undefined || responses === 0 ? null : {
+    serverMicrosPerRequest: round(((serverCpuAfter - serverCpuBefore) * 1e6) / responses, 0),
+    serverCores: round((serverCpuAfter - serverCpuBefore) / result.duration),
+    loadGeneratorCores: round((ownCpu.user + ownCpu.system) / 1e6 / result.duration),
+  };
   const latency = summarizeLatencies(samples);
   const statusCounts: Record<string, number> = {};
   for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) statusCounts[status] = stats.count ?? 0;
@@ -68,5 +91,6 @@ export async function measureLoad(target: LoadTarget, phase: LoadPhase): Promise
     statusCounts,
     latencyMs: { p50: round(latency.p50), p95: round(latency.p95), p99: round(latency.p99), max: round(latency.max), mean: round(latency.mean) },
     autocannonLatencyMs: { p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
+    cpu,
   };
 }

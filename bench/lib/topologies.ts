@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, createTestRedisPrefix, tempDataDir } from '@versaai/testing';
 import { JWKS_PATH, formatUpstreams } from '@versaai/runtime';
-import { CLEAN_ENV, freePort, runToCompletion, startChild, waitUntilReady, type BenchChild } from './child-process.ts';
+import { CLEAN_ENV, cpuSecondsOf, freePort, runToCompletion, startChild, waitUntilReady, type BenchChild } from './child-process.ts';
 import { onInterrupt } from './teardown.ts';
 
 const CLI = 'apps/cli/src/main.ts';
@@ -20,10 +20,24 @@ export interface RunningTopology {
   description: string;
   /** Each server process: how much it logged (warnings and errors) and whether it died. */
   processes(): ProcessHealth[];
+  /** CPU seconds used so far by all its server processes together (undefined without /proc). */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
 }
 
 export interface ProcessHealth { name: string; logLines: number; exitedDuringRun: boolean }
+
+function cpuOf(children: BenchChild[]): () => number | undefined {
+  return () => {
+    let total = 0;
+    for (const child of children) {
+      const seconds = cpuSecondsOf(child.child.pid);
+      if (seconds === undefined) return undefined;
+      total += seconds;
+    }
+    return total;
+  };
+}
 
 function healthOf(children: BenchChild[]): () => ProcessHealth[] {
   return () => children.map((child) => ({
@@ -59,6 +73,7 @@ export async function startHelloWorld(): Promise<RunningTopology> {
     url: url(port),
     description: "bare Fastify 5 app answering { hello: 'world' } (no logger, no plugins), one child process",
     processes: healthOf([child]),
+    cpuSeconds: cpuOf([child]),
     stop: async () => { await child.stop(); },
   };
 }
@@ -79,6 +94,7 @@ export async function startAllInOne(): Promise<RunningTopology> {
     url: url(port),
     description: '`versaai start` in one child process: gateway + auth + users, SQLite in a temp VERSAAI_DATA_DIR, embedded bus, in-memory rate limiter and revocation list',
     processes: healthOf([child]),
+    cpuSeconds: cpuOf([child]),
     async stop() {
       await child.stop();
       await cleanup();
@@ -138,6 +154,7 @@ export async function startDistributed(opts: { postgresUrl: string; redisUrl: st
     url: url(gatewayPort),
     description: `gateway, auth and users as three child processes (\`start --service …\`), PostgreSQL ${new URL(opts.postgresUrl).host} (fresh database), Redis ${new URL(opts.redisUrl).host} (fresh key prefix: bus, rate limiter, revocation list), proxied over HTTP keep-alive`,
     processes: healthOf(children),
+    cpuSeconds: cpuOf(children),
     async stop() {
       await stopAll(children);
       await cleanup();

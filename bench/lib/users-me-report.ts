@@ -40,6 +40,13 @@ function runAt(results: TopologyResult[], name: string, connections: number): Lo
  * The peer's RPS at a connection count: the mean of its measurements before and after the
  * platform cases, so a load change on the shared machine during the run weighs on both sides.
  */
+/** The peer's server CPU per request at a connection count: the mean of its measurements. */
+export function peerCpuMicros(results: TopologyResult[], connections: number): number | undefined {
+  const values = results.filter((topology) => topology.peer)
+    .flatMap((topology) => topology.runs.filter((run) => run.connections === connections && run.cpu !== null).map((run) => run.cpu!.serverMicrosPerRequest));
+  return values.length === 0 ? undefined : values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
 export function peerRps(results: TopologyResult[], connections: number): number | undefined {
   const runs = results.filter((topology) => topology.peer)
     .flatMap((topology) => topology.runs.filter((run) => run.connections === connections));
@@ -86,9 +93,15 @@ function processNotes(processes: ProcessHealth[]): string {
   return `Processes: ${notes.join('; ')}.`;
 }
 
-function loadRow(topology: TopologyResult, run: LoadResult, peer: number | undefined): string {
+function cpuCells(topology: TopologyResult, run: LoadResult, peerCpu: number | undefined): string {
+  if (!run.cpu) return '– | – | – | –';
+  const share = peerCpu && !topology.peer ? pct(peerCpu / run.cpu.serverMicrosPerRequest) : '–';
+  return `${int(run.cpu.serverMicrosPerRequest)} | ${share} | ${run.cpu.serverCores.toFixed(2)} | ${run.cpu.loadGeneratorCores.toFixed(2)}`;
+}
+
+function loadRow(topology: TopologyResult, run: LoadResult, peer: number | undefined, peerCpu: number | undefined): string {
   const share = peer && !topology.peer ? pct(run.rps / peer) : '–';
-  return `| ${topology.name} | ${run.connections} | **${int(run.rps)}** | ${share} | ${ms(run.latencyMs.p50)} | **${ms(run.latencyMs.p95)}** | ${ms(run.latencyMs.p99)} | ${ms(run.latencyMs.max)} | ${run.autocannonLatencyMs.p50} / ${run.autocannonLatencyMs.p97_5} / ${run.autocannonLatencyMs.p99} | ${int(run.ok)} | ${errorsOf(run)} |`;
+  return `| ${topology.name} | ${run.connections} | **${int(run.rps)}** | ${share} | ${cpuCells(topology, run, peerCpu)} | ${ms(run.latencyMs.p50)} | **${ms(run.latencyMs.p95)}** | ${ms(run.latencyMs.p99)} | ${ms(run.latencyMs.max)} | ${run.autocannonLatencyMs.p50} / ${run.autocannonLatencyMs.p97_5} / ${run.autocannonLatencyMs.p99} | ${int(run.ok)} | ${errorsOf(run)} |`;
 }
 
 export function renderMarkdown(results: UsersMeResults): string {
@@ -113,9 +126,11 @@ export function renderMarkdown(results: UsersMeResults): string {
     '',
     '## Figures',
     '',
-    '| case | connections | RPS | × hello-world (mean of start and end) | p50 ms | p95 ms | p99 ms | max ms | autocannon p50 / p97.5 / p99 ms | 2xx | non-2xx / errors |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...results.topologies.flatMap((topology) => topology.runs.map((run) => loadRow(topology, run, peerRps(results.topologies, run.connections)))),
+    '| case | connections | RPS | × hello-world RPS | server CPU µs/request | hello-world CPU ÷ this CPU per request | servers\' cores busy | load generator cores busy | p50 ms | p95 ms | p99 ms | max ms | autocannon p50 / p97.5 / p99 ms | 2xx | non-2xx / errors |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.topologies.flatMap((topology) => topology.runs.map((run) => loadRow(topology, run, peerRps(results.topologies, run.connections), peerCpuMicros(results.topologies, run.connections)))),
+    '',
+    '"× hello-world RPS" and "hello-world CPU ÷ this CPU" compare with the mean of the two hello-world measurements at the same connection count. Server CPU = user + system time of every server process (/proc) during the measured run, divided by the responses: unlike RPS it hardly moves when other processes compete for the cores, so its ratio estimates the RPS ratio on a quiet machine where the server is CPU-bound.',
     '',
     ...results.topologies.map((topology) => `- **${topology.name}**: ${topology.description}. ${processNotes(topology.processes)}`),
     '',
@@ -125,11 +140,11 @@ export function renderMarkdown(results: UsersMeResults): string {
     lines.push(
       '## Login throughput (all-in-one)',
       '',
-      `POST /api/auth/login through the gateway (\`client: 'api'\`), ${run.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s; ${results.login.users} user(s); argon2: ${results.login.argon2}.`,
+      `POST /api/auth/login through the gateway (\`client: 'api'\`), ${run.connections} connections, ${settings.warmupSeconds} s warm-up then ${settings.seconds} s; ${results.login.users} users, one per connection (auth counts an attempt as a failure until its password is verified, so more than 3 concurrent logins of one account get 429 by design); argon2: ${results.login.argon2}.`,
       '',
-      '| successful logins/s | p50 ms | p95 ms | p99 ms | max ms | 2xx | non-2xx / errors |',
-      '|---|---|---|---|---|---|---|',
-      `| **${int(run.rps)}** | ${ms(run.latencyMs.p50)} | ${ms(run.latencyMs.p95)} | ${ms(run.latencyMs.p99)} | ${ms(run.latencyMs.max)} | ${int(run.ok)} | ${errorsOf(run)} |`,
+      '| successful logins/s | server CPU ms/login | server cores busy | p50 ms | p95 ms | p99 ms | max ms | 2xx | non-2xx / errors |',
+      '|---|---|---|---|---|---|---|---|---|',
+      `| **${int(run.rps)}** | ${run.cpu ? (run.cpu.serverMicrosPerRequest / 1000).toFixed(1) : '–'} | ${run.cpu ? run.cpu.serverCores.toFixed(2) : '–'} | ${ms(run.latencyMs.p50)} | ${ms(run.latencyMs.p95)} | ${ms(run.latencyMs.p99)} | ${ms(run.latencyMs.max)} | ${int(run.ok)} | ${errorsOf(run)} |`,
       '',
     );
   }
