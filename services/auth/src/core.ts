@@ -10,7 +10,8 @@ import { createAccessTokenSigner, type AccessTokenSigner } from './tokens/access
 import { clearRefreshCookie } from './tokens/refresh-cookie.ts';
 import { createPasswordHasher, type PasswordHasher } from './passwords.ts';
 import { checkPasswordPolicy, preloadPasswordPolicy } from './password-policy.ts';
-import { createLoginThrottle, accountKey, type LoginThrottle } from './throttle/login-throttle.ts';
+import { accountKeyId, createLoginThrottle, type LoginThrottle } from './throttle/login-throttle.ts';
+import { normaliseEmail } from './email.ts';
 import { sessionsRepository } from './sessions/sessions-repository.ts';
 
 type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -72,8 +73,7 @@ export function createAuthCorePort(runtime: () => AuthCoreRuntime | undefined) {
     },
     async eraseUser(trx: Db, user: { userId: string; email: string }): Promise<string[]> {
       const ids = await sessionsRepository.deleteAllOfUser(trx, user.userId);
-      const current = runtime();
-      if (current) await trx.deleteFrom('login_attempts').where('key', '=', accountKey(current.config.throttle.account, user.email).key).execute();
+      await trx.deleteFrom('login_attempts').where('key', '=', accountKeyId(normaliseEmail(user.email))).execute();
       return ids;
     },
     async listSessions(db: Db, userId: string): Promise<Array<Record<string, unknown>>> {

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { ConfigError, type Logger } from '@versaai/kernel';
 import type { AuthConfig } from '../config.ts';
 import { generateStoredKey, KeyFileError, parseKeyFile, readKeyFile, writeKeyFile } from './key-file.ts';
@@ -37,5 +38,7 @@ export async function openKeyStore(config: AuthConfig['keys'], opts: { logger: L
       throw keyError('AUTH_KEYS_FILE', `cannot be read (${path}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
   }
+  const mode = (await stat(path)).mode & 0o777;
+  if (mode & 0o077) opts.logger.warn({ path, mode: mode.toString(8) }, 'the auth key file is readable by other users; it should be 0600');
   return createKeyStore({ kind: 'file', path }, opts);
 }

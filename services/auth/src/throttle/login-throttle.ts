@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ThrottleRule } from '../config.ts';
 
 type Db = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -14,7 +14,12 @@ export interface ThrottleKey {
  * account exists (so a 429 tells nothing), and no address typed by a stranger is stored.
  */
 export function accountKey(rule: ThrottleRule, email: string): ThrottleKey {
-  return { key: `acct:${createHash('sha256').update(email, 'utf8').digest('hex')}`, rule };
+  return { key: accountKeyId(email), rule };
+}
+
+/** The stored key of an account's counter (the e-mail normalised by the caller). */
+export function accountKeyId(email: string): string {
+  return `acct:${createHash('sha256').update(email, 'utf8').digest('hex')}`;
 }
 
 export function ipKey(rule: ThrottleRule, ip: string): ThrottleKey {
@@ -26,6 +31,17 @@ export function blockMs(failures: number, rule: ThrottleRule): number {
   if (failures >= rule.lockAfter) return rule.lockMs;
   if (failures <= rule.freeAttempts) return 0;
   return Math.min(1000 * 2 ** (failures - rule.freeAttempts - 1), rule.lockMs);
+}
+
+/** `blockMs` as SQL over a count expression: a CASE with one branch per back-off step (they reach the lock within a few dozen). */
+function blockedUntilSql(count: RawBuilder<number>, nowMs: number, rule: ThrottleRule): RawBuilder<number> {
+  const steps: Array<RawBuilder<unknown>> = [];
+  for (let n = rule.freeAttempts + 1; n < rule.lockAfter; n++) {
+    const ms = blockMs(n, rule);
+    if (ms >= rule.lockMs) break;
+    steps.push(sql`WHEN ${count} = ${n} THEN CAST(${nowMs + ms} AS bigint)`);
+  }
+  return sql<number>`CASE WHEN ${count} <= ${rule.freeAttempts} THEN CAST(${nowMs} AS bigint) ${sql.join(steps, sql` `)} ELSE CAST(${nowMs + rule.lockMs} AS bigint) END`;
 }
 
 export interface ThrottleCheck {
@@ -51,8 +67,8 @@ export interface LoginThrottle {
 
 /**
  * Failed-login counters in auth's database, shared by every replica. A reservation is one
- * atomic upsert (the count restarts when the last failure is older than the rule's window); the
- * block is then written for exactly that count, so concurrent failures cannot lower it.
+ * atomic upsert of the count (restarted when the last failure is older than the rule's window)
+ * and the block that count earns.
  */
 export function createLoginThrottle(db: Db, opts: { now?: () => number; pruneIntervalMs?: number } = {}): LoginThrottle {
   const now = opts.now ?? Date.now;
@@ -88,16 +104,18 @@ export function createLoginThrottle(db: Db, opts: { now?: () => number; pruneInt
       const nowMs = now();
       let waitMs = 0;
       for (const { key, rule } of keys) {
+        // The count and its block change in one statement: whoever looks next sees both.
+        const count = sql<number>`CASE WHEN login_attempts.last_failure_at < ${nowMs - rule.windowMs} THEN 1 ELSE login_attempts.failures + 1 END`;
         const row = await db.insertInto('login_attempts')
           .values({ key, failures: 1, last_failure_at: nowMs, blocked_until: nowMs + blockMs(1, rule) })
           .onConflict((conflict) => conflict.column('key').doUpdateSet({
-            failures: sql`CASE WHEN login_attempts.last_failure_at < ${nowMs - rule.windowMs} THEN 1 ELSE login_attempts.failures + 1 END`,
+            failures: count,
             last_failure_at: nowMs,
+            blocked_until: blockedUntilSql(count, nowMs, rule),
           }))
           .returning('failures')
           .executeTakeFirstOrThrow();
         const failures = Number(row.failures);
-        await block(key, failures, nowMs + blockMs(failures, rule));
         const inTurn = failures <= rule.freeAttempts || failures === (seen.failures.get(key) ?? 0) + 1;
         if (!inTurn) waitMs = Math.max(waitMs, blockMs(failures, rule), 1_000);
       }
