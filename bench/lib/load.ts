@@ -62,9 +62,17 @@ function runOnce(target: LoadTarget, connections: number, seconds: number, sampl
   });
 }
 
+const DRAIN_MS = 2_000;
+
 /** A warm-up (discarded: JIT, pools, caches) then the measured run, at one connection count. */
 export async function measureLoad(target: LoadTarget, phase: LoadPhase, serverCpuSeconds: () => number | undefined = () => undefined): Promise<LoadResult> {
-  if (phase.warmupSeconds > 0) await runOnce(target, phase.connections, phase.warmupSeconds);
+  if (phase.warmupSeconds > 0) {
+    await runOnce(target, phase.connections, phase.warmupSeconds);
+    // autocannon drops its sockets at the end of a run; the server finishes what was in flight.
+    // Let that drain, or the measured run starts with twice the concurrency (auth's per-address
+    // login throttle then answers 429 to the excess).
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
+  }
   const samples: number[] = [];
   const serverCpuBefore = serverCpuSeconds();
   const ownCpuBefore = process.cpuUsage();
