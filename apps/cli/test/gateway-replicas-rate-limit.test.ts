@@ -14,7 +14,7 @@ async function startFakeUpstream(): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
-      const known = request.url?.startsWith('/api/auth/') || request.url?.startsWith('/api/users/');
+      const known = request.url === '/ready' || request.url?.startsWith('/api/auth/') || request.url?.startsWith('/api/users/');
       response.writeHead(known ? 200 : 404, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ ok: known }));
     });
@@ -50,7 +50,8 @@ describe.skipIf(!available)('two gateway processes share one rate-limit budget t
     // Ready, and the limiter answers (a standard-class request carries RateLimit headers), so
     // no request below can pass uncounted while a gateway is still connecting to Redis.
     await waitFor(async () => {
-      const answers = await Promise.all(urls.map((url) => fetch(`${url}/api/users/warm-up`).catch(() => undefined)));
+      // A public route of the standard class: no token needed, and the credentials budget stays untouched.
+      const answers = await Promise.all(urls.map((url) => fetch(`${url}/api/auth/refresh`, { method: 'POST' }).catch(() => undefined)));
       return answers.every((answer) => answer?.status === 200 && answer.headers.has('ratelimit-limit')) ? true : undefined;
     }, { timeoutMs: 60_000, intervalMs: 200 }).catch((error: Error) => {
       throw new Error(`${error.message}\n${gateways.map((g) => `--- ${g.name}\n${g.output()}`).join('\n')}`);
