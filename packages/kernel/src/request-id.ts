@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { v7 as uuidv7 } from 'uuid';
+import { pooledUuidV7 } from './pooled-uuid.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
@@ -13,7 +13,7 @@ function saneHeader(raw: IncomingMessage, name: string): string | undefined {
 }
 
 export function requestIdOf(raw: IncomingMessage): string {
-  return saneHeader(raw, REQUEST_ID_HEADER) ?? uuidv7();
+  return saneHeader(raw, REQUEST_ID_HEADER) ?? pooledUuidV7();
 }
 
 export function correlationIdOf(raw: IncomingMessage, requestId: string): string {

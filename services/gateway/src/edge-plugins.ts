@@ -1,10 +1,10 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayConfig } from './gateway-config.ts';
 import { matchRoute } from './match-route.ts';
+import { addSecurityHeaders } from './security-headers.ts';
 import type { GatewayRoute } from './route-table.ts';
 
 export interface EdgePluginOptions {
@@ -31,7 +31,7 @@ export const CORS_EXPOSED_HEADERS = ['RateLimit-Limit', 'RateLimit-Remaining', '
  * applies to them.
  */
 export async function registerEdgePlugins(app: FastifyInstance, opts: EdgePluginOptions): Promise<void> {
-  await app.register(helmet, {
+  addSecurityHeaders(app, {
     contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
     // The API is called cross-origin by the web app through CORS; keep the resource policy to the site.
     crossOriginResourcePolicy: { policy: 'same-site' },
