@@ -11,3 +11,4 @@ export {
   createMemoryRevocationList, createRedisRevocationList,
   type MemoryRevocationListOptions, type RedisRevocationListOptions, type RevocationList,
 } from './revocation/index.ts';
+export { reusableQuery } from './reusable-query.ts';

@@ -2,9 +2,22 @@ import type { MeDocument } from './me.ts';
 import { defaultPreferences } from './preferences.ts';
 import { preferencesRepository, toPreferences, type PreferencesRow } from './preferences-repository.ts';
 import { profilesRepository, toProfile, type ProfileRow } from './profiles-repository.ts';
+import { reusableQuery } from '@versaai/storage';
 import type { Db } from './rows.ts';
 
 type MeRow = ProfileRow & { [K in keyof PreferencesRow as `p_${K}`]: PreferencesRow[K] | null };
+
+// Every signed-in page reads this: built and compiled once per database, not per request.
+const selectMe = reusableQuery((db: Db, userId: string) => db
+  .selectFrom('profiles')
+  .leftJoin('preferences', 'preferences.user_id', 'profiles.user_id')
+  .selectAll('profiles')
+  .select([
+    'preferences.user_id as p_user_id', 'preferences.default_model as p_default_model', 'preferences.theme as p_theme',
+    'preferences.notify_email as p_notify_email', 'preferences.notify_slack as p_notify_slack',
+    'preferences.notify_push as p_notify_push', 'preferences.notify_in_app as p_notify_in_app',
+  ])
+  .where('profiles.user_id', '=', userId), 1);
 
 /** A user's own document (profile + preferences), read as one unit. */
 export const meRepository = {
@@ -20,17 +33,7 @@ export const meRepository = {
       if (!profile) return undefined;
       return { ...profile, preferences: (await preferencesRepository.find(db, userId)) ?? defaultPreferences() };
     }
-    const row = await db
-      .selectFrom('profiles')
-      .leftJoin('preferences', 'preferences.user_id', 'profiles.user_id')
-      .selectAll('profiles')
-      .select([
-        'preferences.user_id as p_user_id', 'preferences.default_model as p_default_model', 'preferences.theme as p_theme',
-        'preferences.notify_email as p_notify_email', 'preferences.notify_slack as p_notify_slack',
-        'preferences.notify_push as p_notify_push', 'preferences.notify_in_app as p_notify_in_app',
-      ])
-      .where('profiles.user_id', '=', userId)
-      .executeTakeFirst() as MeRow | undefined;
+    const row = (await selectMe(db, userId)).rows[0] as MeRow | undefined;
     if (!row) return undefined;
     const preferences = row.p_user_id === null ? defaultPreferences() : toPreferences({
       user_id: row.p_user_id, default_model: row.p_default_model, theme: row.p_theme!, notify_email: row.p_notify_email!,

@@ -26,6 +26,9 @@ function ownClient(url: string, opts: RedisRateLimiterOptions): Redis {
     // bounded in time and a request is not retried across reconnects.
     commandTimeout: opts.commandTimeoutMs ?? 1_000,
     maxRetriesPerRequest: 1,
+    // Every request at the edge sends a command: those issued in the same tick go out in one
+    // write (one syscall) instead of one each, which is most of their cost under load.
+    enableAutoPipelining: true,
   });
   // Failures surface on the commands; an unhandled 'error' event would crash the process.
   client.on('error', () => {});

@@ -18,6 +18,9 @@ export function createRedisRevocationList(opts: RedisRevocationListOptions): Rev
     // Checked on every authenticated request at the edge: a dead Redis must answer fast.
     commandTimeout: opts.commandTimeoutMs ?? 1_000,
     maxRetriesPerRequest: 1,
+    // Every request at the edge sends a command: those issued in the same tick go out in one
+    // write (one syscall) instead of one each, which is most of their cost under load.
+    enableAutoPipelining: true,
   });
   if (owned) client.on('error', () => {});
 

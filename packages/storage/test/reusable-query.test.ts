@@ -1,0 +1,42 @@
+import { beforeAll, expect, it } from 'vitest';
+import { sql, type Kysely } from 'kysely';
+import { describeOnBothDialects } from '@versaai/testing';
+import { reusableQuery, type Database } from '../src/index.ts';
+
+describeOnBothDialects('reusableQuery', (harness) => {
+  let database: Database;
+  let db: Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  beforeAll(async () => {
+    database = await harness.open('reusable');
+    db = database.db;
+    await sql`create table pets (id text primary key, owner text not null, kind text not null)`.execute(db);
+    await db.insertInto('pets').values([
+      { id: 'p1', owner: 'ana', kind: 'cat' }, { id: 'p2', owner: 'ana', kind: 'dog' }, { id: 'p3', owner: 'ben', kind: 'cat' },
+    ]).execute();
+  });
+
+  it('runs one compiled query with new values each time, keeping the literal parameters the builder added', async () => {
+    let builds = 0;
+    const petsOf = reusableQuery((d, owner: string, kind: string) => {
+      builds += 1;
+      // 'x' is a literal parameter of the builder's own: it must survive, not be taken for a placeholder.
+      return d.selectFrom('pets').select('id').where('owner', '=', owner).where('kind', '=', kind).where('id', '!=', 'x').orderBy('id');
+    }, 2);
+    expect((await petsOf(db, 'ana', 'cat')).rows).toEqual([{ id: 'p1' }]);
+    expect((await petsOf(db, 'ana', 'dog')).rows).toEqual([{ id: 'p2' }]);
+    expect((await petsOf(db, 'ben', 'cat')).rows).toEqual([{ id: 'p3' }]);
+    expect((await petsOf(db, 'ben', 'dog')).rows).toEqual([]);
+    expect(builds).toBe(1);
+  });
+
+  it('compiles again inside a transaction (another Kysely instance) and sees its writes', async () => {
+    const owners = reusableQuery((d, id: string) => d.selectFrom('pets').select('owner').where('id', '=', id), 1);
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('pets').values({ id: 'p9', owner: 'cy', kind: 'fish' }).execute();
+      expect((await owners(trx, 'p9')).rows).toEqual([{ owner: 'cy' }]);
+      throw new Error('rollback');
+    }).catch(() => undefined);
+    expect((await owners(db, 'p9')).rows).toEqual([]);
+  });
+});
