@@ -7,6 +7,7 @@ import type { Metrics } from './metrics.ts';
 import { installProblemHandlers } from './problem-handlers.ts';
 import { registerProbes } from './probes.ts';
 import { installStrictJsonParser } from './strict-json.ts';
+import { installStrictValidation } from './strict-validation.ts';
 import type { ReadinessCheck } from './probes.ts';
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER, correlationIdOf, requestIdOf } from './request-id.ts';
 
@@ -54,6 +55,7 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
 
   app.decorateRequest('correlationId', '');
   installStrictJsonParser(app);
+  installStrictValidation(app);
 
   let closing = false;
   app.addHook('preClose', (done) => {

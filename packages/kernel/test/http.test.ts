@@ -148,6 +148,24 @@ describe('problem+json errors', () => {
     await expectProblem(response, 400, 'INVALID_JSON');
   });
 
+  it('validates bodies as sent (unknown fields and wrong types → 400) and coerces only the query string', async () => {
+    const { app } = build();
+    app.post('/api/things', {
+      schema: {
+        body: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', format: 'email' }, size: { type: 'integer' } } },
+        querystring: { type: 'object', properties: { limit: { type: 'integer' } } },
+      },
+    }, async (request) => ({ body: request.body, query: request.query }));
+    const post = (payload: unknown, url = '/api/things') => app.inject({ method: 'POST', url, payload: payload as object });
+    expect((await post({ name: 'a@b.test', size: 2 })).statusCode).toBe(200);
+    for (const wrong of [{ name: 'a@b.test', nmae: 'typo' }, { size: '2' }, { name: 5 }, { name: 'not-an-email' }]) {
+      const response = await post(wrong);
+      await expectProblem(response, 400, 'VALIDATION_FAILED');
+    }
+    const coerced = await post({ size: 1 }, '/api/things?limit=5');
+    expect(coerced.json()).toEqual({ body: { size: 1 }, query: { limit: 5 } });
+  });
+
   it('refuses a JSON body that is not valid UTF-8 with 400 INVALID_UTF8, instead of storing U+FFFD', async () => {
     const { app } = build();
     let reached = false;

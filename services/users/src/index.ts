@@ -6,7 +6,6 @@ import { usersMigrations } from './migrations/index.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { meRoutes } from './routes/me.ts';
 import { privacyRoutes } from './routes/privacy.ts';
-import { useStrictValidation } from './validation/strict-validator.ts';
 
 /**
  * Profiles, preferences and user administration. Profiles are created from auth's
@@ -16,7 +15,6 @@ export const usersService = defineService({
   name: 'users',
   migrations: usersMigrations,
   async routes(app, ctx) {
-    useStrictValidation(app);
     // RFC 7396's media type for PATCH bodies, parsed like JSON (same prototype-poisoning rules).
     app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
     await meRoutes(app, ctx);
