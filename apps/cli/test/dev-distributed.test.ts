@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestRedisPrefix, requireService, waitFor, type TestDatabase, type TestRedisPrefix } from '@versaai/testing';
-import { profileRequestsServed, registerAndAwaitProfile, request } from './http-client.ts';
+import { awaitHealthyReplicas, profileRequestsServed, registerAndAwaitProfile, request } from './http-client.ts';
 import { CLEAN_ENV, freeConsecutivePorts, runCli, terminate, type RunningCli } from './processes.ts';
 
 const available = (await requireService('postgres', 'versaai dev distributed')) && (await requireService('redis', 'versaai dev distributed'));
@@ -56,7 +56,8 @@ describe('versaai dev distributed', () => {
       expect(profile.body).toMatchObject({ userId, email: 'frances@example.com' });
       // Each child's output is prefixed with its name.
       for (const name of ['gateway', 'auth', 'users-1', 'users-2']) expect(cli.output()).toContain(`[${name}] {`);
-      // Reads through the gateway reach both users replicas.
+      // Reads through the gateway reach both users replicas (once the gateway counts both in).
+      await awaitHealthyReplicas(gatewayUrl, 'users', 2, waitFor);
       for (let i = 0; i < 4; i++) expect((await request(`${gatewayUrl}/api/users/${userId}`, { headers: { authorization } })).status).toBe(200);
       const served = await Promise.all(usersUrls.map(profileRequestsServed));
       expect(served.every((count) => count > 0), JSON.stringify(served)).toBe(true);

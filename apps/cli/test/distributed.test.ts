@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestRedisPrefix, requireService, waitFor, type TestDatabase, type TestRedisPrefix } from '@versaai/testing';
-import { profileRequestsServed, registerAndAwaitProfile, request } from './http-client.ts';
+import { awaitHealthyReplicas, profileRequestsServed, registerAndAwaitProfile, request } from './http-client.ts';
 import { CLEAN_ENV, freePort, runCli, terminate, type RunningCli } from './processes.ts';
 import { newKeyFileJson } from '@versaai/service-auth';
 
@@ -57,13 +57,7 @@ describe.skipIf(!available)('distributed topology: gateway, auth and two users r
 
   it('spreads profile reads over both users replicas', async () => {
     const { userId, authorization } = await registerAndAwaitProfile(gatewayUrl, 'margaret@example.com', waitFor);
-    // A replica whose /ready was slow under load is out of rotation until its next check: wait
-    // until the gateway counts both in, as its own metrics say.
-    await waitFor(async () => {
-      const metrics = await (await fetch(`${gatewayUrl}/metrics`)).text();
-      const healthy = metrics.split('\n').filter((line) => line.startsWith('versaai_gateway_upstream_healthy{') && line.includes('service="users"') && line.endsWith(' 1'));
-      return healthy.length === 2 ? true : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+    await awaitHealthyReplicas(gatewayUrl, 'users', 2, waitFor);
     for (let i = 0; i < 6; i++) expect((await request(`${gatewayUrl}/api/users/${userId}`, { headers: { authorization } })).status).toBe(200);
     const served = await Promise.all(usersUrls.map(profileRequestsServed));
     expect(served[0]).toBeGreaterThan(0);

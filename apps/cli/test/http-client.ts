@@ -39,3 +39,21 @@ export async function profileRequestsServed(url: string): Promise<number> {
     .filter((line) => line.startsWith('http_request_duration_seconds_count{') && line.includes('route="/api/users/:id"'))
     .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 }
+
+/**
+ * Waits until the gateway counts `count` replicas of `service` healthy (its own metrics): a
+ * replica whose /ready was slow under load stays out of rotation until its next check.
+ */
+export async function awaitHealthyReplicas(
+  gatewayUrl: string,
+  service: string,
+  count: number,
+  waitFor: <T>(fn: () => Promise<T | undefined>, opts?: { timeoutMs?: number; intervalMs?: number }) => Promise<T>,
+): Promise<void> {
+  await waitFor(async () => {
+    const metrics = await (await fetch(`${gatewayUrl}/metrics`)).text();
+    const healthy = metrics.split('\n')
+      .filter((line) => line.startsWith('versaai_gateway_upstream_healthy{') && line.includes(`service="${service}"`) && line.endsWith(' 1'));
+    return healthy.length === count ? true : undefined;
+  }, { timeoutMs: 30_000, intervalMs: 200 });
+}
