@@ -1,20 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { spawnNode, waitFor } from '@versaai/testing';
+import { freePort, spawnNode, waitFor } from '@versaai/testing';
 import { onInterrupt } from './teardown.ts';
 
-/** A port that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Settings a child must not inherit from the shell, so the bench alone chooses each topology. */
 export const CLEAN_ENV: Record<string, string> = {

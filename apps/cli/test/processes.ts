@@ -1,20 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { spawnNode } from '@versaai/testing';
+import { freePort, spawnNode } from '@versaai/testing';
+
+export { freePort };
 
 export const MAIN = 'apps/cli/src/main.ts';
-
-/** A port that was free a moment ago (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
