@@ -1,14 +1,11 @@
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { createLogger } from '@versaai/kernel';
 import type { LightMyRequestResponse } from 'fastify';
 import { createEmbeddedTransport, decodeEvent, encodeEvent, streamFor, type BusTransport, type EventEnvelope } from '@versaai/events';
-import { startPlatform, type RunningPlatform } from '@versaai/runtime';
+import type { RunningPlatform } from '@versaai/runtime';
 import { waitFor, type DialectHarness } from '@versaai/testing';
 import type { Kysely } from 'kysely';
 import { decodeJwt } from 'jose';
-import { createAuthService } from '../../src/index.ts';
-import { FAST_ARGON2, inlineKeys } from '../core/core-platform.ts';
+import { startCoreAuth } from '../core/core-platform.ts';
 
 /** Auth alone on the harness's dialect, plus a second reader of its embedded bus to see what it publishes. */
 export interface AuthPlatform {
@@ -37,22 +34,7 @@ export interface Session { accessToken: string; refreshToken: string; sessionId:
 const OBSERVED = ['user.registered', 'user.deleted', 'auth.email_verification_requested', 'auth.password_reset_requested'];
 
 export async function startAuthPlatform(harness: DialectHarness, env: Record<string, string> = {}): Promise<AuthPlatform> {
-  const fullEnv: Record<string, string> = {
-    PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', VERSAAI_DATA_DIR: harness.dataDir, DATABASE_URL: harness.databaseUrl ?? '',
-    BUS_BLOCK_MS: '250', ...FAST_ARGON2, ...(harness.dialect === 'postgres' ? { AUTH_KEYS: await inlineKeys() } : {}), ...env,
-  };
-  const logs: Array<Record<string, unknown>> = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const platform = await startPlatform({
-    services: [createAuthService({ env: fullEnv })],
-    env: fullEnv,
-    logger: createLogger({ service: 'auth-test', level: 'info', destination }),
-  });
+  const { platform, logs, db } = await startCoreAuth(harness, { env });
   const observer: BusTransport = createEmbeddedTransport({ file: join(harness.dataDir, 'bus.db') });
   const streams = OBSERVED.map(streamFor);
   await observer.ensureGroup('observer', streams);
@@ -73,7 +55,7 @@ export async function startAuthPlatform(harness: DialectHarness, env: Record<str
     platform,
     logs,
     event,
-    db: platform.services.get('auth')!.context.db,
+    db,
     async events<T>(type: string) {
       await drain();
       return seen.filter((event) => event.type === type) as Array<EventEnvelope<T>>;
