@@ -41,3 +41,11 @@ export const profileSchema = {
   required: Object.keys(profileProperties),
   properties: profileProperties,
 } as const;
+
+/** Path parameters of the routes that name one user by id. */
+export const userIdParams = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
+} as const;

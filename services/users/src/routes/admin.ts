@@ -3,15 +3,8 @@ import { authenticate, ROLES, type Role } from '@versaai/identity';
 import type { ServiceContext } from '@versaai/runtime';
 import { refuseDisabled } from '../account-status.ts';
 import { changeUser, getUser, listUsers, type ListQuery } from '../admin-service.ts';
-import { profileSchema, USER_STATUSES } from '../profile.ts';
+import { profileSchema, userIdParams, USER_STATUSES } from '../profile.ts';
 import { profilesRepository } from '../profiles-repository.ts';
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
-} as const;
 
 const listQuery = {
   type: 'object',
@@ -56,21 +49,21 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
 
   app.get<{ Params: { id: string } }>('/admin/users/:id', {
     ...read,
-    schema: { params: idParams, response: { 200: profileSchema } },
+    schema: { params: userIdParams, response: { 200: profileSchema } },
   }, async (request) => getUser(ctx, request.params.id));
 
   app.post<{ Params: { id: string } }>('/admin/users/:id/disable', {
     ...write,
-    schema: { params: idParams, response: { 200: profileSchema } },
+    schema: { params: userIdParams, response: { 200: profileSchema } },
   }, async (request) => changeUser(ctx, request.identity!.userId, request.params.id, { status: 'disabled' }));
 
   app.post<{ Params: { id: string } }>('/admin/users/:id/enable', {
     ...write,
-    schema: { params: idParams, response: { 200: profileSchema } },
+    schema: { params: userIdParams, response: { 200: profileSchema } },
   }, async (request) => changeUser(ctx, request.identity!.userId, request.params.id, { status: 'active' }));
 
   app.patch<{ Params: { id: string }; Body: { role: Role } }>('/admin/users/:id/role', {
     ...write,
-    schema: { params: idParams, body: roleBody, response: { 200: profileSchema } },
+    schema: { params: userIdParams, body: roleBody, response: { 200: profileSchema } },
   }, async (request) => changeUser(ctx, request.identity!.userId, request.params.id, { role: request.body.role }));
 }

@@ -5,13 +5,7 @@ import { refuseDisabled } from '../account-status.ts';
 import { meSchema } from '../me.ts';
 import { mePatchSchema, type MePatch } from '../me-patch.ts';
 import { getMe, patchMe, userNotFound } from '../me-service.ts';
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
-} as const;
+import { userIdParams } from '../profile.ts';
 
 /** The caller's own profile and preferences; nobody reads or writes another user's here. */
 export async function meRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
@@ -36,7 +30,7 @@ export async function meRoutes(app: FastifyInstance, ctx: ServiceContext): Promi
   // other id answers exactly like an id nobody has (404), so ids cannot be probed (no IDOR).
   app.get<{ Params: { id: string } }>('/:id', {
     onRequest: authenticate({ scope: 'users:read' }),
-    schema: { params: idParams, response: { 200: meSchema } },
+    schema: { params: userIdParams, response: { 200: meSchema } },
   }, async (request) => {
     if (request.params.id !== request.identity!.userId) throw userNotFound();
     const me = await getMe(ctx, request.params.id);
