@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { ProblemError } from '@versaai/kernel';
 import { authenticate } from '@versaai/identity';
 import type { Upstreams } from '@versaai/runtime';
+import { untilOneAnswers } from './upstream/each-replica.ts';
 
 /** Where the gateway serves the whole-account export, and where each service serves its part. */
 export const PRIVACY_EXPORT_PATH = '/api/privacy/export';
@@ -19,21 +20,13 @@ function inProcessPart(app: FastifyInstance): FetchPart {
 }
 
 function remotePart(upstreams: Upstreams, timeoutMs: number): FetchPart {
-  return async (service, authorization) => {
-    let lastError: unknown;
-    for (const origin of upstreams[service] ?? []) {
-      try {
-        const response = await request(`${origin}${servicePrivacyExportPath(service)}`, {
-          headers: { authorization }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
-        });
-        const body = response.statusCode === 200 ? await response.body.json() : (await response.body.dump(), undefined);
-        return { status: response.statusCode, body };
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    throw lastError ?? new Error(`no replica of ${service}`);
-  };
+  return (service, authorization) => untilOneAnswers(upstreams[service] ?? [], 0, async (origin) => {
+    const response = await request(`${origin}${servicePrivacyExportPath(service)}`, {
+      headers: { authorization }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
+    });
+    const body = response.statusCode === 200 ? await response.body.json() : (await response.body.dump(), undefined);
+    return { status: response.statusCode, body };
+  });
 }
 
 /**
