@@ -8,3 +8,4 @@ export { waitFor, type WaitForOptions } from './wait-for.ts';
 export { describeOnBothDialects, type DialectHarness } from './both-dialects.ts';
 export { createTestIssuer, type TestIssuer, type TestIssuerOptions, type TestTokenClaims } from './access-tokens.ts';
 export { freePort } from './free-port.ts';
+export * from './fake-llm/index.ts';
