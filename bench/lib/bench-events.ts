@@ -26,7 +26,7 @@ export function createBenchEvents(count: number, runId: string): BenchEventTempl
     const conversationId = `bench-${runId}-c${seq % CONVERSATIONS}`;
     const event = createEvent(
       BENCH_EVENT_TYPE,
-      { conversationId, messageId: `bench-${runId}-m${seq}`, userId: `bench-${runId}-u${seq % 97}`, content: stampContent(0) },
+      { conversationId, messageId: `bench-${runId}-m${seq}`, responseId: `bench-${runId}-r${seq}`, userId: `bench-${runId}-u${seq % 97}`, content: stampContent(0), history: [], parameters: {}, generateTitle: false },
       { source: 'bench', key: conversationId },
     );
     templates.push({ event });

@@ -121,8 +121,9 @@ export async function startDistributed(opts: { postgresUrl: string; redisUrl: st
     await release();
     forget();
   };
-  const [gatewayPort, authPort, usersPort] = [await freePort(), await freePort(), await freePort()];
-  const upstreams = { auth: [url(authPort)], users: [url(usersPort)] };
+  const [gatewayPort, authPort, usersPort, chatPort, aiPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  // Chat and AI run too (idle here): the gateway refuses to start without every service it routes to.
+  const upstreams = { auth: [url(authPort)], users: [url(usersPort)], chat: [url(chatPort)], ai: [url(aiPort)] };
   const shared: Record<string, string> = {
     ...PLATFORM_ENV,
     DATABASE_URL: database.url,
@@ -142,9 +143,11 @@ export async function startDistributed(opts: { postgresUrl: string; redisUrl: st
   const children = [
     startChild('auth', CLI, ['start', '--service', 'auth'], { ...shared, PORT: String(authPort) }),
     startChild('users', CLI, ['start', '--service', 'users'], { ...shared, PORT: String(usersPort) }),
+    startChild('chat', CLI, ['start', '--service', 'chat'], { ...shared, PORT: String(chatPort) }),
+    startChild('ai', CLI, ['start', '--service', 'ai'], { ...shared, PORT: String(aiPort) }),
   ];
   // The gateway's readiness checks its upstreams: start it once they answer.
-  await boot(children, [url(authPort), url(usersPort)], cleanup);
+  await boot(children, [url(authPort), url(usersPort), url(chatPort), url(aiPort)], cleanup);
   children.push(startChild('gateway', CLI, ['start', '--service', 'gateway'], {
     ...shared, PORT: String(gatewayPort), VERSAAI_UPSTREAMS: formatUpstreams(upstreams),
   }));

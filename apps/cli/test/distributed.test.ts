@@ -16,7 +16,7 @@ describe.skipIf(!available)('distributed topology: gateway, auth and two users r
   beforeAll(async () => {
     database = await createTestDatabase();
     redis = createTestRedisPrefix();
-    const [gatewayPort, authPort, users1Port, users2Port] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [gatewayPort, authPort, users1Port, users2Port, chatPort, aiPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const url = (port: number) => `http://127.0.0.1:${port}`;
     const shared = {
       ...CLEAN_ENV, HOST: '127.0.0.1', DATABASE_URL: database.url, REDIS_URL: redis.url, VERSAAI_REDIS_PREFIX: redis.prefix,
@@ -29,10 +29,12 @@ describe.skipIf(!available)('distributed topology: gateway, auth and two users r
     processes.push(runCli('auth', ['start', '--service', 'auth'], { ...shared, PORT: String(authPort) }));
     processes.push(runCli('users-1', ['start', '--service', 'users'], { ...shared, PORT: String(users1Port) }));
     processes.push(runCli('users-2', ['start', '--service', 'users'], { ...shared, PORT: String(users2Port) }));
+    processes.push(runCli('chat', ['start', '--service', 'chat'], { ...shared, PORT: String(chatPort) }));
+    processes.push(runCli('ai', ['start', '--service', 'ai'], { ...shared, PORT: String(aiPort) }));
     processes.push(runCli('gateway', ['start', '--service', 'gateway'], {
-      ...shared, PORT: String(gatewayPort), VERSAAI_UPSTREAMS: `auth=${url(authPort!)},users=${usersUrls.join('|')}`,
+      ...shared, PORT: String(gatewayPort), VERSAAI_UPSTREAMS: `auth=${url(authPort!)},users=${usersUrls.join('|')},chat=${url(chatPort!)},ai=${url(aiPort!)}`,
     }));
-    const urls = [url(authPort!), ...usersUrls, gatewayUrl];
+    const urls = [url(authPort!), ...usersUrls, url(chatPort!), url(aiPort!), gatewayUrl];
     await waitFor(async () => {
       const statuses = await Promise.all(urls.map(async (each) => (await request(`${each}/ready`)).status));
       return statuses.every((status) => status === 200) ? true : undefined;

@@ -42,7 +42,7 @@ describe.skipIf(!available)('two gateway processes share one rate-limit budget t
         PORT: String(port),
         REDIS_URL: redis.url,
         VERSAAI_REDIS_PREFIX: redis.prefix,
-        VERSAAI_UPSTREAMS: `auth=${upstream.url},users=${upstream.url}`,
+        VERSAAI_UPSTREAMS: `auth=${upstream.url},users=${upstream.url},chat=${upstream.url},ai=${upstream.url}`,
         // An hour-long window: nothing refills while the test runs.
         RATE_LIMIT_CREDENTIALS: `${CREDENTIALS_LIMIT}/1h`,
       }));

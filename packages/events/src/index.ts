@@ -1,6 +1,6 @@
 export type { EventEnvelope } from './envelope.ts';
 export { encodeEvent, envelopeSchema } from './envelope.ts';
-export { defineEvent, eventCatalog, eventDefinition, eventTypes, isEventType } from './catalog/index.ts';
+export { chatTurnSchema, defineEvent, eventCatalog, eventDefinition, eventTypes, isEventType } from './catalog/index.ts';
 export type { EventData, EventDefinition, EventType } from './catalog/index.ts';
 export { createEvent, type EventMeta } from './create-event.ts';
 export { decodeEvent } from './decode-event.ts';

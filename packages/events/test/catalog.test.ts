@@ -15,12 +15,16 @@ describe('createEvent', () => {
       {
         conversationId: 'c1',
         messageId: 'm1',
+        responseId: 'r1',
         userId: 'u1',
+        status: 'completed',
         content: 'Hola',
         model: 'llama-3.1-8b-instant',
         provider: 'groq',
         usage: { promptTokens: 12, completionTokens: 3 },
         finishReason: 'stop',
+        costUsd: 0,
+        cached: false,
       },
       { source: 'ai', key: 'c1' },
     );

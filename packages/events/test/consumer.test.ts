@@ -151,7 +151,7 @@ describeOnBothTopologies('event consumer', (harness: TopologyHarness) => {
   it('acknowledges events of types it has no handler for (replayed into its replay stream)', async () => {
     const { transport, database, group, start } = await setup();
     start({ handlers: { 'user.updated': recordToLedger } });
-    const other = createEvent('message.sent', { conversationId: 'c', messageId: 'm', userId: 'u', content: 'hola' }, { source: 'chat' });
+    const other = createEvent('message.sent', { conversationId: 'c', messageId: 'm', responseId: 'r', userId: 'u', content: 'hola', history: [], parameters: {}, generateTitle: false }, { source: 'chat' });
     const marker = updated('marker');
     await transport.append([
       { stream: `replay:${group}`, payload: encodeEvent(other) },

@@ -71,7 +71,7 @@ describe('decodeEvent', () => {
       JSON.stringify({
         ...validEnvelope,
         type: 'ai.response.generated',
-        data: { conversationId: 'c', messageId: 'm', userId: 'u', content: 'hi', model: 'llama', provider: 'groq', usage: { promptTokens: 'ten' }, finishReason: 'stop' },
+        data: { conversationId: 'c', messageId: 'm', responseId: 'r', userId: 'u', status: 'completed', content: 'hi', model: 'llama', provider: 'groq', usage: { promptTokens: 'ten' }, finishReason: 'stop' },
       }),
     );
     expect(error.code).toBe('INVALID_EVENT_DATA');

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger, Metrics, ReadinessCheck, ShutdownStep } from '@versaai/kernel';
-import { migrate, openDatabase, type Database, type RevocationList } from '@versaai/storage';
+import { migrate, openDatabase, type Database, type ResponseStreamStore, type RevocationList } from '@versaai/storage';
 import { createConsumer, createOutboxRelay, eventsMigrations, type BusTransport } from '@versaai/events';
 import type { PlatformConfig } from './platform-config.ts';
 import { servicePrefix, type ServiceContext, type ServiceDefinition } from './service-definition.ts';
@@ -10,7 +10,7 @@ import { createServiceContext } from './service-context.ts';
 export interface HostedService {
   name: string;
   context: ServiceContext;
-  /** Registers the service's routes under /api/<name> inside `scope`. */
+  /** Registers the service's routes under /api/<name> (and its root routes, if any) inside `scope`. */
   mount(scope: FastifyInstance): Promise<void>;
   readiness: ReadinessCheck[];
   start(): void;
@@ -39,12 +39,13 @@ export async function openHostedService(def: ServiceDefinition, deps: {
   logger: Logger;
   metrics: Metrics;
   revocations: RevocationList;
+  responseStreams: ResponseStreamStore;
   env: NodeJS.ProcessEnv;
 }): Promise<HostedService> {
   const logger = deps.logger.child({ component: def.name });
   const { database } = await openServiceDatabase(def, deps.config, logger);
   const relay = createOutboxRelay({ database, transport: deps.transport, logger, metrics: deps.metrics });
-  const context = createServiceContext({ name: def.name, database, logger, metrics: deps.metrics, revocations: deps.revocations, env: deps.env,
+  const context = createServiceContext({ name: def.name, database, logger, metrics: deps.metrics, revocations: deps.revocations, responseStreams: deps.responseStreams, env: deps.env,
     tokens: { issuer: deps.config.tokens.issuer, audience: deps.config.tokens.audience }, onEventsCommitted: () => relay.notify() });
   const handlers = def.handlers?.(context) ?? {};
   const consumer = Object.keys(handlers).length === 0 ? undefined : createConsumer({
@@ -70,6 +71,7 @@ export async function openHostedService(def: ServiceDefinition, deps: {
     readiness,
     async mount(scope) {
       await scope.register(async (serviceScope) => def.routes(serviceScope, context), { prefix: servicePrefix(def.name) });
+      if (def.rootRoutes) await scope.register(async (rootScope) => def.rootRoutes!(rootScope, context));
     },
     start() {
       relay.start();

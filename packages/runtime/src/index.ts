@@ -10,4 +10,4 @@ export { startPlatform } from './start-platform.ts';
 export type { RunningPlatform, StartPlatformOptions } from './start-platform.ts';
 export { migrateServices } from './migrate-services.ts';
 export type { HostedService } from './hosted-service.ts';
-export { JWKS_PATH, openRevocationList, openTokenVerifier, resolveJwksUrl } from './open-identity.ts';
+export { JWKS_PATH, openResponseStreams, openRevocationList, openTokenVerifier, resolveJwksUrl } from './open-identity.ts';

@@ -1,7 +1,8 @@
 import { ConfigError } from '@versaai/kernel';
 import type { JWTVerifyGetKey } from 'jose';
 import { createTokenVerifier, remoteKeySet, type TokenVerifier } from '@versaai/identity';
-import { createMemoryRevocationList, createRedisRevocationList, type RevocationList } from '@versaai/storage';
+import { createMemoryRevocationList, createMemoryResponseStreamStore, createRedisResponseStreamStore, createRedisRevocationList,
+  type ResponseStreamStore, type RevocationList } from '@versaai/storage';
 import type { PlatformConfig } from './platform-config.ts';
 
 /** Where auth publishes its public keys, relative to auth's base URL. */
@@ -50,4 +51,11 @@ export function openTokenVerifier(config: PlatformConfig, opts: { hostsAuth: boo
 export function openRevocationList(config: PlatformConfig): RevocationList {
   if (!config.redisUrl) return createMemoryRevocationList();
   return createRedisRevocationList({ url: config.redisUrl, prefix: `${config.redisPrefix}revoked:` });
+}
+
+/** With REDIS_URL, a response streamed by the AI service on one process reaches sockets on every chat replica. */
+export function openResponseStreams(config: PlatformConfig): ResponseStreamStore {
+  const { retentionMs } = config.responseStreams;
+  if (!config.redisUrl) return createMemoryResponseStreamStore({ retentionMs });
+  return createRedisResponseStreamStore({ url: config.redisUrl, prefix: config.redisPrefix, retentionMs });
 }

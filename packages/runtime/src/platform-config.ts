@@ -42,6 +42,8 @@ export const platformConfigSchema = z.object({
   AUTH_AUDIENCE: envString({ default: 'versaai-api' }),
   /** Where verifiers fetch auth's public keys; default: auth in this process, else auth's first upstream. */
   AUTH_JWKS_URL: envUrl({ protocols: ['http:', 'https:'] }).optional(),
+  /** How long a response's streamed entries stay readable for clients that reconnect (after its last append). */
+  RESPONSE_STREAM_RETENTION_MS: envDurationMs(15 * 60_000).refine((ms) => ms >= 1_000, 'must be at least 1s'),
 });
 
 export interface PlatformConfig {
@@ -72,6 +74,7 @@ export interface PlatformConfig {
     audience: string;
     jwksUrl: string | undefined;
   };
+  responseStreams: { retentionMs: number };
 }
 
 export interface PlatformConfigOptions {
@@ -111,5 +114,6 @@ export function parsePlatformConfig(env: NodeJS.ProcessEnv = process.env, opts: 
       ...(raw.RATE_LIMIT_STANDARD ? { standard: raw.RATE_LIMIT_STANDARD } : {}),
     },
     tokens: { issuer: raw.AUTH_ISSUER, audience: raw.AUTH_AUDIENCE, jwksUrl: raw.AUTH_JWKS_URL },
+    responseStreams: { retentionMs: raw.RESPONSE_STREAM_RETENTION_MS },
   };
 }

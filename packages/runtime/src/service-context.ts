@@ -1,5 +1,5 @@
 import type { Logger, Metrics } from '@versaai/kernel';
-import type { Database, RevocationList } from '@versaai/storage';
+import type { Database, ResponseStreamStore, RevocationList } from '@versaai/storage';
 import { enqueueEvents, type EventEnvelope } from '@versaai/events';
 import type { ServiceContext } from './service-definition.ts';
 
@@ -13,6 +13,7 @@ export function createServiceContext(opts: {
   logger: Logger;
   metrics: Metrics;
   revocations: RevocationList;
+  responseStreams: ResponseStreamStore;
   env: NodeJS.ProcessEnv;
   tokens: { issuer: string; audience: string };
   onEventsCommitted: () => void;
@@ -25,6 +26,7 @@ export function createServiceContext(opts: {
     logger: opts.logger,
     metrics: opts.metrics,
     revocations: opts.revocations,
+    responseStreams: opts.responseStreams,
     env: opts.env,
     tokens: opts.tokens,
     async transaction(fn) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger, Metrics } from '@versaai/kernel';
-import type { Database, Migration, RevocationList } from '@versaai/storage';
+import type { Database, Migration, ResponseStreamStore, RevocationList } from '@versaai/storage';
 import type { EventEnvelope, EventHandler, EventType } from '@versaai/events';
 
 /** Enqueues events in the outbox of the surrounding transaction; they are published after commit. */
@@ -18,6 +18,8 @@ export interface ServiceContext {
   revocations: RevocationList;
   /** The environment this process was started with: a service parses its own settings from it, never from process.env directly. */
   env: NodeJS.ProcessEnv;
+  /** Live, resumable logs of assistant responses, shared by every process of the platform (memory in all-in-one, Redis otherwise). */
+  responseStreams: ResponseStreamStore;
   /** The issuer and audience every access token carries (auth signs with them). */
   tokens: { issuer: string; audience: string };
   /** Runs fn in one database transaction; events passed to publish are committed with the state change. */
@@ -30,6 +32,11 @@ export interface ServiceDefinition {
   migrations: Migration[];
   /** Registered with prefix `/api/<name>`. */
   routes(app: FastifyInstance, ctx: ServiceContext): Promise<void>;
+  /**
+   * Routes outside `/api/<name>`, registered at the root: only for public protocols whose paths
+   * are fixed by others (the OpenAI-compatible `/v1/...`). The gateway's route table must list them.
+   */
+  rootRoutes?(app: FastifyInstance, ctx: ServiceContext): Promise<void>;
   handlers?(ctx: ServiceContext): Partial<Record<EventType, EventHandler>>;
 }
 

@@ -12,3 +12,8 @@ export {
   type MemoryRevocationListOptions, type RedisRevocationListOptions, type RevocationList,
 } from './revocation/index.ts';
 export { reusableQuery } from './reusable-query.ts';
+export {
+  createMemoryResponseStreamStore, createRedisResponseStreamStore, isFinal,
+  type MemoryResponseStreamStoreOptions, type RedisResponseStreamStoreOptions,
+  type ResponseRef, type ResponseStreamEvent, type ResponseStreamStore, type StreamEntry, type Unsubscribe, type UserStreamListener,
+} from './response-stream/index.ts';

@@ -22,10 +22,13 @@ export function servicesOf(table: readonly GatewayRoute[]): string[] {
 export function assertValidTable(table: readonly GatewayRoute[]): void {
   const seen = new Set<string>();
   for (const route of table) {
-    if (!route.prefix.startsWith('/api/')) throw new Error(`Gateway route "${route.prefix}" must start with /api/`);
     if (seen.has(route.prefix)) throw new Error(`Gateway route "${route.prefix}" is listed twice`);
     seen.add(route.prefix);
-    if (!isUnder(route.prefix, `/api/${route.service}`)) {
+    if (route.root) {
+      if (route.prefix.startsWith('/api/') || !route.prefix.startsWith('/')) throw new Error(`Gateway root route "${route.prefix}" must be an absolute path outside /api/`);
+    } else if (!route.prefix.startsWith('/api/')) {
+      throw new Error(`Gateway route "${route.prefix}" must start with /api/`);
+    } else if (!isUnder(route.prefix, `/api/${route.service}`)) {
       throw new Error(`Gateway route "${route.prefix}" must live under /api/${route.service}, the prefix of its service`);
     }
     if (route.roles && (route.auth !== 'required' || route.roles.length === 0)) {

@@ -25,6 +25,11 @@ export interface GatewayRoute {
   bodyLimit: number;
   /** How long the proxy waits for the upstream's response, ms. */
   timeoutMs: number;
+  /**
+   * A path outside `/api/<service>` that a public protocol fixes (the OpenAI-compatible `/v1`);
+   * the service registers it as a root route.
+   */
+  root?: true;
 }
 
 /**
@@ -55,4 +60,13 @@ export const routeTable: readonly GatewayRoute[] = [
   publicAuth('/api-keys/exchange', 'standard'),
   { prefix: '/api/users', service: 'users', auth: 'required', rateLimit: 'standard', bodyLimit: 64 * KIB, timeoutMs: 5_000 },
   { prefix: '/api/users/admin', service: 'users', auth: 'required', roles: ['admin'], rateLimit: 'standard', bodyLimit: 16 * KIB, timeoutMs: 5_000 },
+  // Chat: a message carries up to 100k characters; the WebSocket and SSE endpoints stay open (clients resume by offset after an hour).
+  { prefix: '/api/chat', service: 'chat', auth: 'required', rateLimit: 'standard', bodyLimit: 512 * KIB, timeoutMs: 15_000 },
+  { prefix: '/api/chat/stream', service: 'chat', auth: 'required', rateLimit: 'standard', bodyLimit: 4 * KIB, timeoutMs: 3_600_000 },
+  // A share link is a read-only snapshot anyone holding its unguessable id may read.
+  { prefix: '/api/chat/shared', service: 'chat', auth: 'public', rateLimit: 'standard', bodyLimit: 1 * KIB, timeoutMs: 10_000 },
+  { prefix: '/api/ai', service: 'ai', auth: 'required', rateLimit: 'standard', bodyLimit: 64 * KIB, timeoutMs: 10_000 },
+  { prefix: '/api/ai/admin', service: 'ai', auth: 'required', roles: ['admin'], rateLimit: 'standard', bodyLimit: 64 * KIB, timeoutMs: 10_000 },
+  // The OpenAI-compatible API (official SDKs use these paths); streamed answers may take minutes.
+  { prefix: '/v1', service: 'ai', auth: 'required', rateLimit: 'standard', bodyLimit: 1024 * KIB, timeoutMs: 600_000, root: true },
 ];

@@ -20,12 +20,15 @@ describe('gateway route table', () => {
   });
 
   it('lists the services it routes to', () => {
-    expect(createGateway().services().sort()).toEqual(['auth', 'users']);
+    expect(createGateway().services().sort()).toEqual(['ai', 'auth', 'chat', 'users']);
   });
 
   it('refuses entries that would misroute or skip authentication', () => {
     expect(() => createGateway([route('/api/users', 'auth')])).toThrow(/must live under \/api\/auth/);
     expect(() => createGateway([route('/health', 'auth')])).toThrow(/must start with \/api\//);
+    // A root route (a protocol's fixed path, like OpenAI's /v1) may not hide inside /api/.
+    expect(() => createGateway([route('/api/users', 'users', { root: true })])).toThrow(/outside \/api\//);
+    expect(() => createGateway([route('/v1', 'ai', { root: true })])).not.toThrow();
     expect(() => createGateway([route('/api/auth', 'auth'), route('/api/auth', 'auth')])).toThrow(/twice/);
     expect(() => createGateway([route('/api/users', 'users', { roles: ['admin'] })])).toThrow(/must require auth/);
     expect(() => createGateway([route('/api/users', 'users', { auth: 'required', roles: [] })])).toThrow(/at least one role/);

@@ -9,8 +9,10 @@ import { userUpdated } from './user-updated.ts';
 import { userDeleted } from './user-deleted.ts';
 import { authEmailVerificationRequested } from './auth-email-verification-requested.ts';
 import { authPasswordResetRequested } from './auth-password-reset-requested.ts';
+import { conversationTitleGenerated } from './conversation-title-generated.ts';
 
 export { defineEvent, type EventDefinition } from './define-event.ts';
+export { chatTurnSchema } from './message-sent.ts';
 
 /**
  * Every event type of the platform. To add a type: one file with `defineEvent`, one line
@@ -19,7 +21,7 @@ export { defineEvent, type EventDefinition } from './define-event.ts';
  */
 const definitions = [
   userRegistered, userUpdated, userDeleted, authEmailVerificationRequested, authPasswordResetRequested,
-  messageSent, aiResponseGenerated, paymentProcessed, notificationSent,
+  messageSent, aiResponseGenerated, conversationTitleGenerated, paymentProcessed, notificationSent,
 ] as const;
 
 type Definitions = (typeof definitions)[number];
@@ -29,7 +31,8 @@ export type EventType = Definitions['type'];
 type DefinitionOf<T extends EventType> = Extract<Definitions, { type: T }>;
 
 /** Data of the latest version of an event type (what producers write). */
-export type EventData<T extends EventType> = z.infer<DefinitionOf<T>['versions'][DefinitionOf<T>['latest']]>;
+type LatestSchema<D extends Definitions> = D['versions'][D['latest'] & keyof D['versions']];
+export type EventData<T extends EventType> = z.infer<LatestSchema<DefinitionOf<T>> & z.ZodType>;
 
 export const eventCatalog: { readonly [T in EventType]: DefinitionOf<T> } = Object.fromEntries(
   definitions.map((definition) => [definition.type, definition]),

@@ -58,7 +58,7 @@ export async function startDistributed(): Promise<Target> {
     redis = createTestRedisPrefix();
     const keyFile = join(dataDir.dir, 'auth-keys.json');
     await ensureKeyFile(keyFile);
-    const [gatewayPort, authPort, usersPort] = [await freePort(), await freePort(), await freePort()];
+    const [gatewayPort, authPort, usersPort, chatPort, aiPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const url = (port: number) => `http://127.0.0.1:${port}`;
     const shared = {
       ...CLEAN_ENV, ...OPEN_BUDGETS, HOST: '127.0.0.1', LOG_LEVEL: 'warn', VERSAAI_DATA_DIR: dataDir.dir,
@@ -67,10 +67,12 @@ export async function startDistributed(): Promise<Target> {
     };
     processes.push(runCli('auth', ['start', '--service', 'auth'], { ...shared, PORT: String(authPort) }));
     processes.push(runCli('users', ['start', '--service', 'users'], { ...shared, PORT: String(usersPort) }));
+    processes.push(runCli('chat', ['start', '--service', 'chat'], { ...shared, PORT: String(chatPort) }));
+    processes.push(runCli('ai', ['start', '--service', 'ai'], { ...shared, PORT: String(aiPort) }));
     processes.push(runCli('gateway', ['start', '--service', 'gateway'], {
-      ...shared, PORT: String(gatewayPort), VERSAAI_UPSTREAMS: `auth=${url(authPort!)},users=${url(usersPort!)}`,
+      ...shared, PORT: String(gatewayPort), VERSAAI_UPSTREAMS: `auth=${url(authPort!)},users=${url(usersPort!)},chat=${url(chatPort!)},ai=${url(aiPort!)}`,
     }));
-    const serviceUrls = { auth: url(authPort!), users: url(usersPort!) };
+    const serviceUrls = { auth: url(authPort!), users: url(usersPort!), chat: url(chatPort!), ai: url(aiPort!) };
     const all = [...Object.values(serviceUrls), url(gatewayPort!)];
     await waitFor(async () => {
       const statuses = await Promise.all(all.map(async (each) => (await fetch(`${each}/ready`).catch(() => undefined))?.status));

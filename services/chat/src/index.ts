@@ -1,0 +1,12 @@
+import { defineService } from '@versaai/runtime';
+import { chatMigrations } from './migrations/index.ts';
+
+/**
+ * Conversations and messages (a tree of branches), search, exports and share links, and the
+ * real-time channel (WebSocket, SSE fallback) that carries streamed answers to every device.
+ */
+export const chatService = defineService({
+  name: 'chat',
+  migrations: chatMigrations,
+  async routes() {},
+});
