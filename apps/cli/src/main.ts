@@ -1,10 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runMain } from '@versaai/kernel';
+import type { DevFakeLlmOptions } from './commands/dev-fake-llm.ts';
 
 // Commands are loaded when run: `start` needs every service, `events dead-letters` needs none.
 const commands = {
   start: async (opts: { service?: string }) => (await import('./commands/start.ts')).startCommand(opts),
   devDistributed: async (opts: { replicas?: string }) => (await import('./commands/dev-distributed.ts')).devDistributedCommand(opts),
+  devFakeLlm: async (opts: DevFakeLlmOptions) => (await import('./commands/dev-fake-llm.ts')).devFakeLlmCommand(opts),
   dbMigrate: async (opts: { service?: string }) => (await import('./commands/db-migrate.ts')).dbMigrateCommand(opts),
   listDeadLetters: async (opts: { group?: string; limit?: string; json?: boolean }) =>
     (await import('./commands/dead-letters.ts')).listDeadLettersCommand(opts),
@@ -29,11 +31,20 @@ function buildProgram(): Command {
     .option('--service <names>', 'comma-separated services to host in this process (e.g. auth,users or gateway)')
     .action(commands.start);
 
-  program.command('dev').description('development helpers')
-    .command('distributed')
+  const dev = program.command('dev').description('development helpers');
+  dev.command('distributed')
     .description('run the gateway and every service as separate processes (needs DATABASE_URL and REDIS_URL)')
     .option('--replicas <spec>', 'replicas per service, e.g. users=2 (default 1 each)')
     .action(commands.devDistributed);
+  dev.command('fake-llm')
+    .description('serve a fake OpenAI/Groq chat-completions API (benchmarks, runs without a provider key; FAKE_LLM_API_KEY sets its key)')
+    .option('--port <port>', 'port to listen on', '11434')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--tokens <n>', 'tokens per reply', '100')
+    .option('--token-delay-ms <ms>', 'pause between tokens', '5')
+    .option('--first-token-delay-ms <ms>', 'pause before the first token', '0')
+    .addOption(new Option('--flavor <flavor>', 'wire format where providers differ').choices(['openai', 'groq']).default('openai'))
+    .action(commands.devFakeLlm);
 
   program.command('db').description('databases')
     .command('migrate')
