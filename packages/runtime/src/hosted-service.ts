@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger, Metrics, ReadinessCheck, ShutdownStep } from '@versaai/kernel';
-import { migrate, openDatabase, type Database, type ResponseStreamStore, type RevocationList } from '@versaai/storage';
+import { migrate, openDatabase, type Database, type PubSub, type ResponseStreamStore, type RevocationList } from '@versaai/storage';
 import { createConsumer, createOutboxRelay, eventsMigrations, type BusTransport } from '@versaai/events';
 import type { PlatformConfig } from './platform-config.ts';
 import { servicePrefix, type ServiceContext, type ServiceDefinition } from './service-definition.ts';
@@ -40,12 +40,13 @@ export async function openHostedService(def: ServiceDefinition, deps: {
   metrics: Metrics;
   revocations: RevocationList;
   responseStreams: ResponseStreamStore;
+  pubsub: PubSub;
   env: NodeJS.ProcessEnv;
 }): Promise<HostedService> {
   const logger = deps.logger.child({ component: def.name });
   const { database } = await openServiceDatabase(def, deps.config, logger);
   const relay = createOutboxRelay({ database, transport: deps.transport, logger, metrics: deps.metrics });
-  const context = createServiceContext({ name: def.name, database, logger, metrics: deps.metrics, revocations: deps.revocations, responseStreams: deps.responseStreams, env: deps.env,
+  const context = createServiceContext({ name: def.name, database, logger, metrics: deps.metrics, revocations: deps.revocations, responseStreams: deps.responseStreams, pubsub: deps.pubsub, env: deps.env,
     tokens: { issuer: deps.config.tokens.issuer, audience: deps.config.tokens.audience }, onEventsCommitted: () => relay.notify() });
   const handlers = def.handlers?.(context) ?? {};
   const consumer = Object.keys(handlers).length === 0 ? undefined : createConsumer({

@@ -1,8 +1,8 @@
 import { ConfigError } from '@versaai/kernel';
 import type { JWTVerifyGetKey } from 'jose';
 import { createTokenVerifier, remoteKeySet, type TokenVerifier } from '@versaai/identity';
-import { createMemoryRevocationList, createMemoryResponseStreamStore, createRedisResponseStreamStore, createRedisRevocationList,
-  type ResponseStreamStore, type RevocationList } from '@versaai/storage';
+import { createMemoryPubSub, createMemoryRevocationList, createMemoryResponseStreamStore, createRedisPubSub, createRedisResponseStreamStore, createRedisRevocationList,
+  type PubSub, type ResponseStreamStore, type RevocationList } from '@versaai/storage';
 import type { PlatformConfig } from './platform-config.ts';
 
 /** Where auth publishes its public keys, relative to auth's base URL. */
@@ -58,4 +58,10 @@ export function openResponseStreams(config: PlatformConfig): ResponseStreamStore
   const { retentionMs } = config.responseStreams;
   if (!config.redisUrl) return createMemoryResponseStreamStore({ retentionMs });
   return createRedisResponseStreamStore({ url: config.redisUrl, prefix: config.redisPrefix, retentionMs });
+}
+
+/** With REDIS_URL, a notification published by a service on one replica reaches subscribers on every replica. */
+export function openPubSub(config: PlatformConfig): PubSub {
+  if (!config.redisUrl) return createMemoryPubSub();
+  return createRedisPubSub({ url: config.redisUrl, prefix: `${config.redisPrefix}pubsub:` });
 }

@@ -1,5 +1,5 @@
 import type { Logger, Metrics } from '@versaai/kernel';
-import type { Database, ResponseStreamStore, RevocationList } from '@versaai/storage';
+import type { Database, PubSub, ResponseStreamStore, RevocationList } from '@versaai/storage';
 import { enqueueEvents, type EventEnvelope } from '@versaai/events';
 import type { ServiceContext } from './service-definition.ts';
 
@@ -14,6 +14,7 @@ export function createServiceContext(opts: {
   metrics: Metrics;
   revocations: RevocationList;
   responseStreams: ResponseStreamStore;
+  pubsub: PubSub;
   env: NodeJS.ProcessEnv;
   tokens: { issuer: string; audience: string };
   onEventsCommitted: () => void;
@@ -27,6 +28,7 @@ export function createServiceContext(opts: {
     metrics: opts.metrics,
     revocations: opts.revocations,
     responseStreams: opts.responseStreams,
+    pubsub: opts.pubsub,
     env: opts.env,
     tokens: opts.tokens,
     async transaction(fn) {

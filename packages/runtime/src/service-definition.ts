@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger, Metrics } from '@versaai/kernel';
-import type { Database, Migration, ResponseStreamStore, RevocationList } from '@versaai/storage';
+import type { Database, Migration, PubSub, ResponseStreamStore, RevocationList } from '@versaai/storage';
 import type { EventEnvelope, EventHandler, EventType } from '@versaai/events';
 
 /** Enqueues events in the outbox of the surrounding transaction; they are published after commit. */
@@ -20,6 +20,8 @@ export interface ServiceContext {
   env: NodeJS.ProcessEnv;
   /** Live, resumable logs of assistant responses, shared by every process of the platform (memory in all-in-one, Redis otherwise). */
   responseStreams: ResponseStreamStore;
+  /** Notifications to every process of the platform (memory in all-in-one, Redis pub/sub otherwise); nothing is stored. */
+  pubsub: PubSub;
   /** The issuer and audience every access token carries (auth signs with them). */
   tokens: { issuer: string; audience: string };
   /** Runs fn in one database transaction; events passed to publish are committed with the state change. */

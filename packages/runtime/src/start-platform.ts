@@ -10,9 +10,9 @@ import { startBusHousekeeping } from './bus-housekeeping.ts';
 import { describeTransport, openTransport } from './open-transport.ts';
 import { parsePlatformConfig, type PlatformConfig } from './platform-config.ts';
 import { describeRateLimiter, openRateLimiter } from './open-rate-limiter.ts';
-import type { RateLimiter, ResponseStreamStore, RevocationList } from '@versaai/storage';
+import type { PubSub, RateLimiter, ResponseStreamStore, RevocationList } from '@versaai/storage';
 import { installTokenVerifier } from '@versaai/identity';
-import { openResponseStreams, openRevocationList, openTokenVerifier } from './open-identity.ts';
+import { openPubSub, openResponseStreams, openRevocationList, openTokenVerifier } from './open-identity.ts';
 import type { ServiceDefinition } from './service-definition.ts';
 
 export interface StartPlatformOptions {
@@ -76,6 +76,7 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
   let rateLimiter: RateLimiter | undefined;
   let revocations: RevocationList | undefined;
   let responseStreams: ResponseStreamStore | undefined;
+  let pubsub: PubSub | undefined;
   // Known once listening; the all-in-one verifier fetches this process's own JWKS from it.
   const self: { url?: string } = {};
   // Teardown of what has been opened so far, used if the boot fails half-way. Steps of the
@@ -92,6 +93,7 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
       parallelStep('outbox-relays', services.map((service) => service.stopRelay)),
       // After the consumers: a handler still finishing may append its last entries.
       ...(responseStreams ? [{ name: 'response-streams', close: () => responseStreams!.close() }] : []),
+      ...(pubsub ? [{ name: 'pubsub', close: () => pubsub!.close() }] : []),
       ...(transport ? [{ name: 'bus-transport', close: () => transport!.close() }] : []),
       parallelStep('databases', services.map((service) => service.closeDatabase)),
     ];
@@ -105,9 +107,10 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
     });
     revocations = openRevocationList(config);
     responseStreams = openResponseStreams(config);
+    pubsub = openPubSub(config);
     if (opts.services.length > 0) transport = await openTransport(config, logger);
     for (const definition of opts.services) {
-      hosted.set(definition.name, await openHostedService(definition, { config, transport: transport!, logger, metrics, revocations, responseStreams, env: opts.env ?? process.env }));
+      hosted.set(definition.name, await openHostedService(definition, { config, transport: transport!, logger, metrics, revocations, responseStreams, pubsub, env: opts.env ?? process.env }));
     }
     const readiness: ReadinessCheck[] = [...hosted.values()].flatMap((service) => service.readiness);
     if (transport) readiness.push({ name: 'bus', check: () => transport!.ping() });

@@ -17,3 +17,4 @@ export {
   type MemoryResponseStreamStoreOptions, type RedisResponseStreamStoreOptions,
   type ResponseRef, type ResponseStreamEvent, type ResponseStreamStore, type StreamEntry, type Unsubscribe, type UserStreamListener,
 } from './response-stream/index.ts';
+export { createMemoryPubSub, createRedisPubSub, type PubSub, type PubSubListener, type RedisPubSubOptions } from './pubsub/index.ts';
