@@ -280,6 +280,53 @@ describe('fake LLM: scripted failures', () => {
   });
 });
 
+describe('fake LLM: non-streaming interruptions and bookkeeping', () => {
+  it('a stalled non-streaming request never answers; a dropped one fails the SDK call', async () => {
+    const server = await start();
+    server.scriptModel('stuck', { stallAfterTokens: 1 });
+    const controller = new AbortController();
+    const stalled = client(server).chat.completions.create({ model: 'stuck', messages: MESSAGES }, { signal: controller.signal });
+    const [first] = await server.waitForRequests(1);
+    await expect.poll(() => first!.model).toBe('stuck');
+    expect(first!.outcome).toBe('pending');
+    controller.abort();
+    await expect(stalled).rejects.toBeInstanceOf(OpenAI.APIUserAbortError);
+    expect(await first!.settled).toBe('aborted');
+
+    server.failNext({ dropAfterTokens: 2 });
+    await expect(client(server).chat.completions.create({ model: 'm', messages: MESSAGES })).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
+    expect(await server.requests[1]!.settled).toBe('dropped');
+    expect(server.requests[1]!.status).toBeUndefined();
+  });
+
+  it('reset() forgets requests, queued failures and scripts; recordRequests: false only counts', async () => {
+    const server = await start({ script: { text: 'start script' } });
+    server.failNext({ status: 500 });
+    server.scriptModel('m', { text: 'model script' });
+    server.script({ text: 'later script' });
+    server.reset();
+    const completion = await client(server).chat.completions.create({ model: 'm', messages: MESSAGES });
+    expect(completion.choices[0]!.message.content).toBe('start script');
+    expect(server.requests).toHaveLength(1);
+    expect(server.requestCount).toBe(1);
+    await server.close();
+
+    const counting = await start({ recordRequests: false });
+    await client(counting).chat.completions.create({ model: 'm', messages: MESSAGES });
+    expect(counting.requests).toHaveLength(0);
+    expect(counting.requestCount).toBe(1);
+    await expect(counting.waitForRequests(1)).rejects.toThrow(/not recorded/);
+  });
+
+  it('rejects a malformed script or failure when it is set, not when a request uses it', async () => {
+    const server = await start();
+    expect(() => server.script({ tokenDelayMs: -1 })).toThrow(/tokenDelayMs/);
+    expect(() => server.failNext({ status: 200 })).toThrow(/status/);
+    expect(() => server.failNext({ dropAfterTokens: 1.5 })).toThrow(/dropAfterTokens/);
+    expect(() => server.failNext({ status: 500 }, 0)).toThrow(/times/);
+  });
+});
+
 describe('fake LLM: load', () => {
   it('serves 1,000 concurrent paced streams to the end', async () => {
     const server = await start({ apiKey: undefined, script: { tokenCount: 20, tokenDelayMs: 5 } });

@@ -32,14 +32,15 @@ export async function devFakeLlmCommand(opts: DevFakeLlmOptions): Promise<void> 
     firstTokenDelayMs: nonNegativeInteger('--first-token-delay-ms', opts.firstTokenDelayMs, 600_000),
   };
   const apiKey = process.env.FAKE_LLM_API_KEY || undefined;
-  const llm = await startFakeLlm({ port, host: opts.host, flavor: opts.flavor, apiKey, script });
+  // Benchmarks send millions of requests: count them, keep no records.
+  const llm = await startFakeLlm({ port, host: opts.host, flavor: opts.flavor, apiKey, script, recordRequests: false });
   console.log(`fake LLM (${llm.flavor}) listening: base URL ${llm.url}`);
   console.log(`${script.tokenCount} tokens per reply, ${script.tokenDelayMs} ms apart, first after ${script.firstTokenDelayMs} ms; ${apiKey ? 'Bearer key required (FAKE_LLM_API_KEY)' : 'no key required'}`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    void llm.close().then(() => console.log(`fake LLM stopped after ${llm.requests.length} requests`));
+    void llm.close().then(() => console.log(`fake LLM stopped after ${llm.requestCount} requests`));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -85,6 +85,11 @@ export interface FakeLlmOptions {
   models?: readonly string[];
   /** The default script (a later `llm.script()` replaces it). */
   script?: FakeLlmScript;
+  /**
+   * Default true. False keeps no request records (`requests` stays empty, `waitForRequests`
+   * rejects), so a long benchmark run does not grow memory; `requestCount` still counts.
+   */
+  recordRequests?: boolean;
 }
 
 export interface FakeLlm {
@@ -96,6 +101,8 @@ export interface FakeLlm {
   readonly flavor: FakeLlmFlavor;
   /** Every request received (any path), in arrival order. */
   readonly requests: readonly FakeLlmRequest[];
+  /** Requests received since the start (not cleared by reset()). */
+  readonly requestCount: number;
   /** Responses currently open (streaming or waiting). */
   readonly openResponses: number;
   /** Replaces the default script for every model without a model script. */
