@@ -1,4 +1,5 @@
 import type { Migration } from '@versaai/storage';
+import { createPipelineTables } from './0002-pipeline.ts';
 
 /** Every migration of the ai database, one file each; the runner applies those not yet applied, by name. */
-export const aiMigrations: Migration[] = [];
+export const aiMigrations: Migration[] = [createPipelineTables];

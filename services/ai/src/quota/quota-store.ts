@@ -1,0 +1,55 @@
+import { sql, type Kysely } from 'kysely';
+import { ProblemError } from '@versaai/kernel';
+import type { Plan } from './plans.ts';
+import { secondsUntilNextUtcDay, utcDay } from './utc-day.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the ai service's tables are typed where they are queried
+type Db = Kysely<any>;
+
+/**
+ * Takes one message of the user's daily quota, if the plan still allows one, in a single
+ * conditional UPDATE: the row lock (PostgreSQL) or the single writer (SQLite) serialises
+ * concurrent reservations, and each re-checks the condition, so they cannot overdraw.
+ * Returns false when the day's messages or tokens are used up.
+ */
+export async function reserveMessage(db: Db, userId: string, plan: Plan, day: string = utcDay()): Promise<boolean> {
+  if (plan.dailyMessages <= 0 || plan.dailyTokens <= 0) return false;
+  await db.insertInto('ai_quota_counters').values({ user_id: userId, day, messages: 0, tokens: 0 })
+    .onConflict((conflict) => conflict.columns(['user_id', 'day']).doNothing())
+    .execute();
+  const updated = await db.updateTable('ai_quota_counters')
+    .set({ messages: sql`messages + 1` })
+    .where('user_id', '=', userId)
+    .where('day', '=', day)
+    .where('messages', '<', plan.dailyMessages)
+    .where('tokens', '<', plan.dailyTokens)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** Charges the tokens an answer used (known only afterwards): the token quota may overshoot by one answer. */
+export async function chargeTokens(db: Db, userId: string, day: string, tokens: number): Promise<void> {
+  if (tokens <= 0) return;
+  await db.updateTable('ai_quota_counters')
+    .set({ tokens: sql`tokens + ${tokens}` })
+    .where('user_id', '=', userId)
+    .where('day', '=', day)
+    .execute();
+}
+
+export async function quotaUsed(db: Db, userId: string, day: string = utcDay()): Promise<{ messages: number; tokens: number }> {
+  const row = await db.selectFrom('ai_quota_counters').select(['messages', 'tokens'])
+    .where('user_id', '=', userId).where('day', '=', day).executeTakeFirst();
+  return { messages: Number(row?.messages ?? 0), tokens: Number(row?.tokens ?? 0) };
+}
+
+export function quotaExceeded(plan: Plan): ProblemError {
+  const retryAfter = secondsUntilNextUtcDay();
+  return new ProblemError({
+    status: 429,
+    code: 'AI_QUOTA_EXCEEDED',
+    detail: `The daily quota of the "${plan.name}" plan (${plan.dailyMessages} messages, ${plan.dailyTokens} tokens) is used up; it starts over at 00:00 UTC.`,
+    extensions: { plan: plan.name, retryAfterSeconds: retryAfter },
+    headers: { 'retry-after': String(retryAfter) },
+  });
+}
