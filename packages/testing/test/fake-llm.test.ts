@@ -318,6 +318,22 @@ describe('fake LLM: non-streaming interruptions and bookkeeping', () => {
     await expect(counting.waitForRequests(1)).rejects.toThrow(/not recorded/);
   });
 
+  it('close() ends a stalled stream and records it as closed, not as a client abort', async () => {
+    const server = await start();
+    server.failNext({ stallAfterTokens: 1 });
+    const response = await post(server, { model: 'm', messages: MESSAGES, stream: true });
+    const reader = response.body!.getReader();
+    await reader.read();
+    const [request] = await server.waitForRequests(1);
+    expect(server.openResponses).toBe(1);
+    await server.close();
+    expect(await request!.settled).toBe('closed');
+    expect(request!.aborted).toBe(false);
+    await expect((async () => {
+      for (;;) if ((await reader.read()).done) return;
+    })()).rejects.toThrow();
+  });
+
   it('rejects a malformed script or failure when it is set, not when a request uses it', async () => {
     const server = await start();
     expect(() => server.script({ tokenDelayMs: -1 })).toThrow(/tokenDelayMs/);
