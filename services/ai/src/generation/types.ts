@@ -19,7 +19,10 @@ export interface GenerationRequest {
 }
 
 export interface GenerationSink {
-  /** Called once per attempt that reaches the provider (model/provider may change on fallback). */
+  /**
+   * Called once, right before the first onDelta, with the model that is answering (a fallback
+   * when the requested model failed before its first token). Not called when no text came.
+   */
   onStart(info: { model: string; provider: string }): void;
   /** A piece of the answer, in order; never called again for an earlier attempt. */
   onDelta(text: string): void;
@@ -78,6 +81,11 @@ export interface ResolvedModel {
   isDefault: boolean;
 }
 
+export interface GenerateOptions {
+  /** Default true. False makes one non-streaming upstream call; its content arrives as one onDelta. */
+  stream?: boolean;
+}
+
 export interface Generator {
   /**
    * Resolves the model (registry, plan allowed?, enabled?) before any call: throws ProblemError
@@ -85,5 +93,5 @@ export interface Generator {
    */
   resolve(model: string | undefined, plan: string): ResolvedModel;
   /** Never throws for upstream problems: failures come back as status 'failed' with an errorCode. */
-  generate(req: GenerationRequest, sink: GenerationSink, signal: AbortSignal): Promise<GenerationResult>;
+  generate(req: GenerationRequest, sink: GenerationSink, signal: AbortSignal, options?: GenerateOptions): Promise<GenerationResult>;
 }
