@@ -50,7 +50,7 @@ function toHit(row: HitRow): SearchHit {
 
 async function searchPostgres(db: SearchDatabase['db'], userId: string, terms: SearchTerm[], limit: number, offset: number): Promise<HitRow[]> {
   const query = toTsQuery(terms);
-  const options = `StartSel="${MARK_START}", StopSel="${MARK_END}", MaxWords=${SNIPPET_WORDS}, MinWords=${SNIPPET_WORDS / 2}, ShortWord=1, MaxFragments=2, FragmentDelimiter=" … "`;
+  const options = `StartSel="${MARK_START}", StopSel="${MARK_END}", MaxWords=${SNIPPET_WORDS}, MinWords=${SNIPPET_WORDS / 2}, ShortWord=1`;
   // The headline is the costly part: computed for the page's rows only, after ranking and limit.
   const result = await sql<HitRow>`
     select page.*, ts_headline('chat_search', m.content, to_tsquery('chat_search', ${query}), ${options}) as snippet
