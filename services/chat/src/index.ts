@@ -1,5 +1,6 @@
 import { defineService } from '@versaai/runtime';
 import { chatMigrations } from './migrations/index.ts';
+import { realtimeRoutes } from './realtime/realtime-routes.ts';
 
 /**
  * Conversations and messages (a tree of branches), search, exports and share links, and the
@@ -8,5 +9,7 @@ import { chatMigrations } from './migrations/index.ts';
 export const chatService = defineService({
   name: 'chat',
   migrations: chatMigrations,
-  async routes() {},
+  async routes(app, ctx) {
+    await realtimeRoutes(app, ctx);
+  },
 });

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { ProblemError } from '@versaai/kernel';
-import { assertAllowed, bearerToken, isApiKey, type Identity, type TokenVerifier } from '@versaai/identity';
+import { assertAllowed, bearerToken, isApiKey, streamAccessToken, type Identity, type TokenVerifier } from '@versaai/identity';
 import type { RevocationList } from '@versaai/storage';
 import type { GatewayRoute } from './route-table.ts';
 import type { ApiKeyExchange } from './api-key-exchange.ts';
@@ -43,7 +43,7 @@ export function createEdgeAuth(deps: EdgeAuthDeps) {
   }
 
   return async function authenticateAtEdge(request: FastifyRequest, route: GatewayRoute): Promise<Identity | undefined> {
-    const token = bearerToken(request.headers.authorization);
+    const token = route.streamToken ? streamAccessToken(request) : bearerToken(request.headers.authorization);
     if (token === undefined) {
       if (route.auth === 'required') throw authRequired();
       return undefined;

@@ -30,6 +30,11 @@ export interface GatewayRoute {
    * the service registers it as a root route.
    */
   root?: true;
+  /**
+   * Opened by browsers as a WebSocket or EventSource, which cannot send headers: the token may
+   * also come as the `versaai.bearer.<token>` subprotocol or the `access_token` query parameter.
+   */
+  streamToken?: true;
 }
 
 /**
@@ -62,7 +67,7 @@ export const routeTable: readonly GatewayRoute[] = [
   { prefix: '/api/users/admin', service: 'users', auth: 'required', roles: ['admin'], rateLimit: 'standard', bodyLimit: 16 * KIB, timeoutMs: 5_000 },
   // Chat: a message carries up to 100k characters; the WebSocket and SSE endpoints stay open (clients resume by offset after an hour).
   { prefix: '/api/chat', service: 'chat', auth: 'required', rateLimit: 'standard', bodyLimit: 512 * KIB, timeoutMs: 15_000 },
-  { prefix: '/api/chat/stream', service: 'chat', auth: 'required', rateLimit: 'standard', bodyLimit: 4 * KIB, timeoutMs: 3_600_000 },
+  { prefix: '/api/chat/stream', service: 'chat', auth: 'required', rateLimit: 'standard', bodyLimit: 4 * KIB, timeoutMs: 3_600_000, streamToken: true },
   // A share link is a read-only snapshot anyone holding its unguessable id may read.
   { prefix: '/api/chat/shared', service: 'chat', auth: 'public', rateLimit: 'standard', bodyLimit: 1 * KIB, timeoutMs: 10_000 },
   { prefix: '/api/ai', service: 'ai', auth: 'required', rateLimit: 'standard', bodyLimit: 64 * KIB, timeoutMs: 10_000 },

@@ -1,0 +1,39 @@
+import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import type { ServiceContext } from '@versaai/runtime';
+import { STREAM_PROTOCOL } from '@versaai/identity';
+import { startHeartbeat } from './heartbeat.ts';
+import { parseRealtimeConfig } from './realtime-config.ts';
+import { createRealtimeHub } from './realtime-hub.ts';
+import { sseRoute } from './sse-route.ts';
+import { streamAuthenticator } from './stream-auth.ts';
+import { websocketRoute, type StreamRouteDeps } from './websocket-route.ts';
+
+/** Client frames are small (resume, ping): anything bigger is refused by ws before it is buffered. */
+const MAX_CLIENT_FRAME_BYTES = 4 * 1024;
+
+/**
+ * The real-time channel: GET /api/chat/stream/ws and /api/chat/stream/sse. Register it in the
+ * chat service's routes with `await realtimeRoutes(app, ctx)`.
+ */
+export async function realtimeRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
+  const config = parseRealtimeConfig(ctx.env);
+  const logger = ctx.logger.child({ component: 'realtime' });
+  const hub = createRealtimeHub({ streams: ctx.responseStreams, pubsub: ctx.pubsub, logger });
+  const heartbeat = startHeartbeat(config.heartbeatMs);
+  await app.register(websocket, {
+    options: {
+      maxPayload: MAX_CLIENT_FRAME_BYTES,
+      perMessageDeflate: false,
+      // Select our protocol, never the one carrying the token: it would be echoed back in the clear.
+      handleProtocols: (protocols) => (protocols.has(STREAM_PROTOCOL) ? STREAM_PROTOCOL : false),
+    },
+  });
+  const deps: StreamRouteDeps = { hub, streams: ctx.responseStreams, heartbeat, config, logger, authenticate: streamAuthenticator(ctx.revocations) };
+  await websocketRoute(app, deps);
+  await sseRoute(app, deps);
+  app.addHook('onClose', async () => {
+    heartbeat.stop();
+    await hub.close();
+  });
+}

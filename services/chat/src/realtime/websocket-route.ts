@@ -1,0 +1,107 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { Identity } from '@versaai/identity';
+import type { Logger } from '@versaai/kernel';
+import type { ResponseStreamStore } from '@versaai/storage';
+import { CLOSE_CODES, errorFrame, parseClientFrame } from './frames.ts';
+import type { Heartbeat } from './heartbeat.ts';
+import type { RealtimeConfig } from './realtime-config.ts';
+import type { RealtimeHub } from './realtime-hub.ts';
+import { msUntilExpiry } from './stream-auth.ts';
+import { StreamSession, type StreamPeer } from './stream-session.ts';
+
+export interface StreamRouteDeps {
+  hub: RealtimeHub;
+  streams: ResponseStreamStore;
+  heartbeat: Heartbeat;
+  config: RealtimeConfig;
+  logger: Logger;
+  authenticate(request: FastifyRequest): Promise<Identity>;
+}
+
+/**
+ * GET /stream/ws: one WebSocket per device. The token is checked before the upgrade (a
+ * refused client gets a plain 401/403, never a socket); the socket closes with 4001 when the
+ * token expires, 4008 when the client stops reading and its buffer passes the limit.
+ */
+export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps): Promise<void> {
+  app.get('/stream/ws', {
+    websocket: true,
+    onRequest: async (request) => {
+      await deps.authenticate(request);
+    },
+  }, (socket: WebSocket, request) => {
+    const identity = request.identity!;
+    let dropped = false;
+
+    const send = (frame: string) => {
+      if (dropped || socket.readyState !== socket.OPEN) return;
+      // Over the limit already: what is queued is at most the limit plus one frame.
+      if (socket.bufferedAmount > deps.config.maxBufferedBytes) {
+        // Stop queuing at once; the close frame waits behind what is buffered, and ws
+        // terminates the socket if the client never reads it.
+        dropped = true;
+        deps.logger.warn({ userId: identity.userId, bufferedBytes: socket.bufferedAmount }, 'realtime client too slow; dropping its socket');
+        socket.close(CLOSE_CODES.slowConsumer, 'slow consumer');
+        return;
+      }
+      socket.send(frame);
+    };
+    const peer: StreamPeer = { sendEntries: send, sendMessage: send };
+    const session = new StreamSession(identity.userId, peer, deps.streams);
+
+    let alive = true;
+    socket.on('pong', () => {
+      alive = true;
+    });
+    const stopBeating = deps.heartbeat.add({
+      beat() {
+        if (!alive) {
+          socket.terminate();
+          return;
+        }
+        alive = false;
+        socket.ping();
+      },
+    });
+    const expiry = setTimeout(() => socket.close(CLOSE_CODES.authExpired, 'token expired'), msUntilExpiry(identity));
+    expiry.unref();
+
+    const joined = deps.hub.join(session);
+    let leave: (() => void) | undefined;
+    socket.on('close', () => {
+      clearTimeout(expiry);
+      stopBeating();
+      leave?.();
+    });
+    joined.then((unjoin) => {
+      if (socket.readyState === socket.CLOSED || socket.readyState === socket.CLOSING) {
+        unjoin();
+        return;
+      }
+      leave = unjoin;
+      send(JSON.stringify({ type: 'ready', heartbeatMs: deps.config.heartbeatMs }));
+    }, (error: unknown) => {
+      deps.logger.warn({ err: error }, 'realtime subscription failed');
+      socket.close(1011, 'subscription failed');
+    });
+
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) {
+        socket.close(CLOSE_CODES.badFrame, 'text frames only');
+        return;
+      }
+      const frame = parseClientFrame(data.toString());
+      if (!frame) {
+        send(errorFrame('VALIDATION_FAILED', 'Expected {type:"resume",responseId,afterSeq} or {type:"ping"}.'));
+        return;
+      }
+      if (frame.type === 'ping') {
+        send('{"type":"pong"}');
+        return;
+      }
+      // Resumes wait for the subscription: entries appended meanwhile then reach the session live.
+      void joined.then(() => session.resume(frame.responseId, frame.afterSeq), () => {});
+    });
+  });
+}
