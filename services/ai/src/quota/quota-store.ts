@@ -27,6 +27,12 @@ export async function reserveMessage(db: Db, userId: string, plan: Plan, day: st
   return Number(updated.numUpdatedRows) === 1;
 }
 
+/** Gives back a reserved message that was never answered (shed by the admission queue). */
+export async function releaseMessage(db: Db, userId: string, day: string): Promise<void> {
+  await db.updateTable('ai_quota_counters').set({ messages: sql`messages - 1` })
+    .where('user_id', '=', userId).where('day', '=', day).where('messages', '>', 0).execute();
+}
+
 /** Charges the tokens an answer used (known only afterwards): the token quota may overshoot by one answer. */
 export async function chargeTokens(db: Db, userId: string, day: string, tokens: number): Promise<void> {
   if (tokens <= 0) return;

@@ -1,0 +1,98 @@
+import { sql, type Kysely } from 'kysely';
+import type { ChatMessage } from '../generation/types.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the ai service's tables are typed where they are queried
+type Db = Kysely<any>;
+
+/** What a chat response job needs to run, stored with it (the event is acked once the row exists). */
+export interface JobRequest {
+  model?: string;
+  /** The conversation's active path plus the new user message, oldest first. */
+  messages: ChatMessage[];
+  temperature?: number;
+  maxTokens?: number;
+  cache?: boolean;
+  generateTitle: boolean;
+}
+
+export interface ResponseJob {
+  id: string;
+  userId: string;
+  conversationId: string;
+  messageId: string;
+  request: JobRequest;
+  attempts: number;
+  quotaDay: string | null;
+}
+
+export type FinalStatus = 'completed' | 'failed' | 'cancelled';
+const OPEN = ['queued', 'running'];
+
+/** Inserts the job of a message.sent; a redelivered event finds the row and changes nothing. */
+export async function insertJob(db: Db, job: Omit<ResponseJob, 'attempts' | 'quotaDay'>, now = Date.now()): Promise<void> {
+  await db.insertInto('responses').values({
+    id: job.id, user_id: job.userId, conversation_id: job.conversationId, message_id: job.messageId,
+    request: JSON.stringify(job.request), status: 'queued', attempts: 0, lease_owner: null, lease_expires_at: 0,
+    created_at: now, updated_at: now,
+  }).onConflict((conflict) => conflict.column('id').doNothing()).execute();
+}
+
+function toJob(row: Record<string, unknown>): ResponseJob {
+  return {
+    id: String(row.id), userId: String(row.user_id), conversationId: String(row.conversation_id), messageId: String(row.message_id),
+    request: JSON.parse(String(row.request)) as JobRequest, attempts: Number(row.attempts), quotaDay: (row.quota_day as string | null) ?? null,
+  };
+}
+
+/**
+ * Takes the lease of open jobs whose lease has expired (new jobs have expiry 0), at most
+ * `limit`, optionally only among `ids`. The UPDATE re-checks the expiry of each row it
+ * changes (PostgreSQL re-evaluates the condition after a concurrent update; SQLite has one
+ * writer), so two replicas never both take the same job.
+ */
+export async function claimJobs(db: Db, opts: { owner: string; leaseMs: number; limit: number; ids?: readonly string[]; now?: number }): Promise<ResponseJob[]> {
+  if (opts.limit <= 0 || opts.ids?.length === 0) return [];
+  const now = opts.now ?? Date.now();
+  let candidates = db.selectFrom('responses').select('id').where('status', 'in', OPEN).where('lease_expires_at', '<', now);
+  if (opts.ids) candidates = candidates.where('id', 'in', opts.ids);
+  const ids = (await candidates.orderBy('created_at').limit(opts.limit).execute()).map((row) => String(row.id));
+  if (ids.length === 0) return [];
+  const rows = await db.updateTable('responses')
+    .set({ lease_owner: opts.owner, lease_expires_at: now + opts.leaseMs, attempts: sql`attempts + 1`, updated_at: now })
+    .where('id', 'in', ids).where('status', 'in', OPEN).where('lease_expires_at', '<', now)
+    .returningAll().execute();
+  return rows.map(toJob);
+}
+
+/** Extends the leases this owner still holds; returns their ids (a job missing from it was taken over). */
+export async function renewLeases(db: Db, owner: string, leaseMs: number, now = Date.now()): Promise<Set<string>> {
+  const rows = await db.updateTable('responses').set({ lease_expires_at: now + leaseMs })
+    .where('lease_owner', '=', owner).where('status', 'in', OPEN).returning('id').execute();
+  return new Set(rows.map((row) => String(row.id)));
+}
+
+export async function markRunning(db: Db, id: string, owner: string): Promise<void> {
+  await db.updateTable('responses').set({ status: 'running', updated_at: Date.now() })
+    .where('id', '=', id).where('lease_owner', '=', owner).where('status', 'in', OPEN).execute();
+}
+
+/** Records the day the job's quota was charged; false when an earlier attempt already charged it. */
+export async function markQuotaCharged(db: Db, id: string, day: string): Promise<boolean> {
+  const updated = await db.updateTable('responses').set({ quota_day: day }).where('id', '=', id).where('quota_day', 'is', null).executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/**
+ * Sets the final status while this owner holds the lease and the job is still open: true
+ * exactly once per job, so the caller publishes the final event in the same transaction.
+ */
+export async function finalizeJob(db: Db, id: string, owner: string, status: FinalStatus): Promise<boolean> {
+  const updated = await db.updateTable('responses').set({ status, lease_owner: null, updated_at: Date.now() })
+    .where('id', '=', id).where('lease_owner', '=', owner).where('status', 'in', OPEN).executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+export async function jobStatus(db: Db, id: string): Promise<{ status: string; attempts: number } | undefined> {
+  const row = await db.selectFrom('responses').select(['status', 'attempts']).where('id', '=', id).executeTakeFirst();
+  return row ? { status: String(row.status), attempts: Number(row.attempts) } : undefined;
+}

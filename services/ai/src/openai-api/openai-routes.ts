@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { authenticate } from '@versaai/identity';
+import type { ServiceContext } from '@versaai/runtime';
+import type { ChatMessage, GenerationSink } from '../generation/types.ts';
+import { isCacheable } from '../cache/cache-key.ts';
+import { QueueFullError } from '../admission/queue-full.ts';
+import { quotaExceeded, releaseMessage, reserveMessage } from '../quota/quota-store.ts';
+import { utcDay } from '../quota/utc-day.ts';
+import { executeGeneration, type ExecutionOutput } from '../worker/execute-generation.ts';
+import type { GenerationCore } from '../worker/generation-core.ts';
+import type { Pipeline } from '../worker/pipeline.ts';
+import { accountCompletion } from './account-completion.ts';
+import { chatCompletionBodySchema, type ChatCompletionBody } from './chat-completion-schema.ts';
+import { ChunkWriter, finishReasonOf, usageOf } from './chunks.ts';
+import { generationFailure } from './failure-status.ts';
+import { sendOpenAiError } from './openai-errors.ts';
+
+const CACHE_HEADER = 'x-versaai-cache';
+
+function toMessages(body: ChatCompletionBody): ChatMessage[] {
+  return body.messages.map((message) => ({
+    // OpenAI's newer name for the system role.
+    role: message.role === 'developer' ? 'system' : message.role,
+    content: typeof message.content === 'string' ? message.content : message.content.map((part) => part.text).join(''),
+  }));
+}
+
+/**
+ * The OpenAI-compatible API (`/v1/chat/completions`, `/v1/models`) for programmatic use with
+ * VersaAI API keys: the same quota, admission queue, cache and accounting as the chat flow,
+ * with OpenAI's request, response, chunk and error shapes so the official SDKs work unchanged.
+ */
+export async function openAiRoutes(app: FastifyInstance, ctx: ServiceContext, pipeline: Pipeline, core: () => GenerationCore): Promise<void> {
+  app.setErrorHandler(sendOpenAiError);
+  const startedAt = Math.floor(Date.now() / 1000);
+
+  app.get('/v1/models', { onRequest: authenticate({ scope: 'ai:use' }) }, async (request) => {
+    const plan = pipeline.planOf(request.identity!.userId);
+    return {
+      object: 'list',
+      data: core().availableModels(plan.name).map((model) => ({ id: model.id, object: 'model', created: startedAt, owned_by: model.provider })),
+    };
+  });
+
+  app.post<{ Body: ChatCompletionBody }>('/v1/chat/completions', {
+    onRequest: authenticate({ scope: 'ai:use' }),
+    schema: { body: chatCompletionBodySchema },
+  }, async (request, reply) => {
+    const body = request.body;
+    const userId = request.identity!.userId;
+    const plan = pipeline.planOf(userId);
+    const model = pipeline.execution.generator.resolve(body.model, plan.name);
+    const day = utcDay();
+    if (!await reserveMessage(ctx.db, userId, plan, day)) {
+      pipeline.metrics.quotaRefusals.inc({ plan: plan.name });
+      throw quotaExceeded(plan);
+    }
+
+    const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
+    const created = Math.floor(Date.now() / 1000);
+    const temperature = body.temperature ?? undefined;
+    const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
+    const controller = new AbortController();
+    // The client went away before the answer was complete: stop the upstream call.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) controller.abort(new Error('client closed the connection'));
+    });
+
+    const chunks = new ChunkWriter(id, created, model.id);
+    let stream: PassThrough | undefined;
+    let onStreamStart: () => void = () => {};
+    const streamStarted = new Promise<void>((resolve) => { onStreamStart = resolve; });
+    const parts: string[] = [];
+    const sink: GenerationSink = body.stream
+      ? {
+        onStart: () => {
+          stream = new PassThrough();
+          stream.write(chunks.role());
+          onStreamStart();
+        },
+        onDelta: (text) => stream!.write(chunks.delta(text)),
+      }
+      : { onStart: () => {}, onDelta: (text) => parts.push(text) };
+
+    const execution = executeGeneration(pipeline.execution, {
+      request: { model: model.id, messages: toMessages(body), temperature, maxTokens, userId, plan: plan.name },
+      model,
+      priority: plan.priority,
+      cacheable: isCacheable({ temperature, cache: request.headers[CACHE_HEADER] === 'true' || request.headers[CACHE_HEADER] === '1' }),
+      sink,
+      signal: controller.signal,
+      source: 'api',
+    });
+    const accounted = execution.then((output) => accountCompletion(ctx, { id, userId, day, result: output.result, cached: output.cached })
+      .catch((error: unknown) => request.log.error({ err: error }, 'could not record the usage of a completion')), async (error: unknown) => {
+      // Shed by the queue: the message was not answered, so it does not count against the quota.
+      if (error instanceof QueueFullError) await releaseMessage(ctx.db, userId, day).catch(() => {});
+    });
+
+    if (!body.stream) {
+      const { result } = await execution;
+      await accounted;
+      if (result.status !== 'completed') throw generationFailure(result);
+      return reply.type('application/json').send({
+        id, object: 'chat.completion', created, model: model.id, system_fingerprint: null,
+        choices: [{ index: 0, message: { role: 'assistant', content: parts.join(''), refusal: null }, logprobs: null, finish_reason: finishReasonOf(result) }],
+        usage: usageOf(result),
+      });
+    }
+
+    const finishStream = (output: ExecutionOutput) => {
+      const { result } = output;
+      if (!stream) return;
+      if (result.status === 'completed') {
+        stream.write(chunks.finish(finishReasonOf(result)));
+        if (body.stream_options?.include_usage) stream.write(chunks.usage(result));
+        stream.write(chunks.done());
+      } else if (result.status === 'failed') {
+        stream.write(chunks.error(`The model provider failed mid-answer (${result.errorCode ?? 'AI_UPSTREAM_ERROR'}).`, result.errorCode ?? 'AI_UPSTREAM_ERROR'));
+      }
+      stream.end();
+    };
+    const first = await Promise.race([streamStarted.then(() => undefined), execution]);
+    if (first && !stream) {
+      // Ended before any text: a failure is an HTTP error; an empty answer is a stream of its own.
+      if (first.result.status === 'failed') throw generationFailure(first.result);
+      if (first.result.status === 'completed') sink.onStart({ model: first.result.model, provider: first.result.provider });
+    }
+    void execution.then(finishStream, () => stream?.end());
+    if (!stream) return reply.code(499).send();
+    return reply.code(200).headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }).send(stream);
+  });
+}
