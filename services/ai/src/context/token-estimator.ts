@@ -30,7 +30,8 @@ export function estimateTextTokens(text: string, family: TokenizerFamily): numbe
     if (text.charCodeAt(index) < 128) ascii += 1;
     else other += 1;
   }
-  return Math.ceil((ascii / CHARS_PER_TOKEN[family] + other) * SAFETY_FACTOR);
+  // The epsilon keeps float dust (100 × 1.1 = 110.00000000000001) from adding a token.
+  return Math.ceil((ascii / CHARS_PER_TOKEN[family] + other) * SAFETY_FACTOR - 1e-9);
 }
 
 export function estimateMessageTokens(message: ChatMessage, family: TokenizerFamily): number {
