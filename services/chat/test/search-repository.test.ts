@@ -58,6 +58,8 @@ describeOnBothDialects('chat: message search repository', (harness) => {
     expect(hits.map((hit) => hit.messageId)).toEqual([accented]);
     expect(hits[0]!.snippet).toContain('<mark>cafetería</mark>');
     expect((await search('accent-user', 'ÑANDÚ')).length).toBe(0);
+    const ñ = await insertMessage(database.db, conversation, 'accent-user', 'El niño cumplió un año.');
+    expect((await search('accent-user', 'nino ano cumplio')).map((hit) => hit.messageId)).toEqual([ñ]);
   });
 
   it('matches words by their start, and quoted words as a phrase', async () => {
