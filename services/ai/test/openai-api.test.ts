@@ -1,0 +1,124 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAiPlatform, type AiTestPlatform } from './support/ai-platform.ts';
+import { ScriptedGenerator, scriptedCore } from './support/scripted-generator.ts';
+
+describe('OpenAI-compatible /v1 with the official openai SDK', () => {
+  const generator = new ScriptedGenerator();
+  let ai: AiTestPlatform;
+
+  beforeAll(async () => {
+    ai = await startAiPlatform(scriptedCore(generator), {
+      AI_PLANS: JSON.stringify({ free: { dailyMessages: 3, dailyTokens: 1_000_000, priority: 0 }, big: { dailyMessages: 1_000, dailyTokens: 1_000_000, priority: 0 } }),
+      AI_DEFAULT_PLAN: 'free',
+    });
+  });
+  afterAll(async () => {
+    await ai?.stop();
+  });
+
+  /** An SDK client whose key is an API-key access token of `userId` (what the gateway trades a vak_ key for). */
+  async function client(userId: string, opts: { scope?: string; headers?: Record<string, string> } = {}) {
+    const token = await ai.issuer.sign({ sub: userId, kind: 'api_key', sid: `ak_${userId}`, scope: opts.scope ?? 'ai:use' });
+    return new OpenAI({ baseURL: `${ai.platform.url}/v1`, apiKey: token, maxRetries: 0, defaultHeaders: opts.headers });
+  }
+
+  it('answers a non-streaming completion in OpenAI\'s shape', async () => {
+    generator.scripts.set('plain question', { tokens: ['Plain', ' answer'] });
+    const openai = await client('u-plain');
+    const completion = await openai.chat.completions.create({ model: 'test-model', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'plain question' }] });
+    expect(completion.object).toBe('chat.completion');
+    expect(completion.id).toMatch(/^chatcmpl-/);
+    expect(completion.model).toBe('test-model');
+    expect(completion.choices[0]!.message).toMatchObject({ role: 'assistant', content: 'Plain answer' });
+    expect(completion.choices[0]!.finish_reason).toBe('stop');
+    expect(completion.usage).toEqual({ prompt_tokens: 20, completion_tokens: 2, total_tokens: 22 });
+  });
+
+  it('streams chunks with usage in the final chunk, and the usage is recorded', async () => {
+    generator.scripts.set('stream question', { tokens: ['Streamed', ' reply', ' here'], tokenDelayMs: 1 });
+    const openai = await client('u-stream');
+    const stream = await openai.chat.completions.create({
+      model: 'test-model', messages: [{ role: 'user', content: [{ type: 'text', text: 'stream question' }] }], stream: true, stream_options: { include_usage: true },
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.every((chunk) => chunk.object === 'chat.completion.chunk' && chunk.model === 'test-model')).toBe(true);
+    expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
+    expect(chunks[0]!.choices[0]!.delta).toEqual({ role: 'assistant', content: '' });
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Streamed reply here');
+    expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
+    expect(chunks.at(-1)!.choices).toEqual([]);
+    expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 });
+
+    const usage = await ai.ctx.db.selectFrom('ai_usage').selectAll().where('user_id', '=', 'u-stream').execute();
+    expect(usage).toHaveLength(1);
+    expect(usage[0]).toMatchObject({ source: 'api', model: 'test-model', prompt_tokens: 10, completion_tokens: 3 });
+  });
+
+  it('lists the models of the caller\'s plan', async () => {
+    const openai = await client('u-models');
+    const models = [];
+    for await (const model of openai.models.list()) models.push(model);
+    expect(models.map((model) => model.id)).toContain('test-model');
+    expect(models[0]).toMatchObject({ object: 'model', owned_by: expect.any(String) });
+  });
+
+  it('surfaces errors in OpenAI\'s shape: unknown model, bad body, no key, wrong scope', async () => {
+    const openai = await client('u-errors');
+    const unknown = await openai.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }).catch((error: unknown) => error);
+    expect(unknown).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((unknown as InstanceType<typeof OpenAI.BadRequestError>).code).toBe('model_not_found');
+
+    const badBody = await openai.chat.completions.create({ model: 'test-model', messages: [], tools: [] } as never).catch((error: unknown) => error);
+    expect(badBody).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((badBody as InstanceType<typeof OpenAI.BadRequestError>).error).toMatchObject({ type: 'invalid_request_error', code: 'VALIDATION_FAILED' });
+
+    const anonymous = new OpenAI({ baseURL: `${ai.platform.url}/v1`, apiKey: 'not-a-token', maxRetries: 0 });
+    await expect(anonymous.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+
+    const readOnly = await client('u-errors', { scope: 'users:read' });
+    await expect(readOnly.models.list()).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
+  });
+
+  it('the daily quota surfaces as openai.RateLimitError with AI_QUOTA_EXCEEDED', async () => {
+    const openai = await client('u-quota');
+    for (let index = 0; index < 3; index++) await openai.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: `q${index}` }] });
+    const refused = await openai.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: 'one too many' }] }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    const error = refused as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(error.status).toBe(429);
+    expect(error.code).toBe('AI_QUOTA_EXCEEDED');
+    expect(error.type).toBe('insufficient_quota');
+    expect(Number(error.headers?.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('identical temperature-0 requests make one upstream call (single-flight) and are cached', async () => {
+    generator.scripts.set('cache me', { tokens: ['Cached', ' once'], tokenDelayMs: 20 });
+    const openai = await client('u-flight');
+    const ask = () => openai.chat.completions.create({ model: 'test-model', temperature: 0, messages: [{ role: 'user', content: 'cache me' }] });
+    const answers = await Promise.all([ask(), ask(), ask()]);
+    expect(answers.map((answer) => answer.choices[0]!.message.content)).toEqual(['Cached once', 'Cached once', 'Cached once']);
+    expect(generator.calls.filter((call) => call.request.userId === 'u-flight')).toHaveLength(1);
+  });
+
+  it('a client that disconnects mid-stream aborts the generation', async () => {
+    generator.scripts.set('long stream', { tokens: Array.from({ length: 500 }, (_, index) => ` w${index}`), tokenDelayMs: 5 });
+    const openai = await client('u-abort');
+    const controller = new AbortController();
+    const stream = await openai.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: 'long stream' }], stream: true }, { signal: controller.signal });
+    let received = 0;
+    try {
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta.content) received += 1;
+        if (received === 3) controller.abort();
+      }
+    } catch {
+      // The SDK may end the iteration or throw an abort error: either way the client is gone.
+    }
+    expect(received).toBeGreaterThanOrEqual(3);
+    const call = generator.calls.find((candidate) => candidate.request.userId === 'u-abort')!;
+    await call.settled;
+    expect(call.aborted).toBe(true);
+  });
+});
