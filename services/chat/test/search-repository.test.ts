@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, type Database } from '@versaai/storage';
 import { describeOnBothDialects } from '@versaai/testing';
@@ -91,6 +92,12 @@ describeOnBothDialects('chat: message search repository', (harness) => {
     expect(await search('delete-user', 'narwhal')).toEqual([]);
     await database.db.deleteFrom('conversations').where('id', '=', conversation).execute();
     expect(await search('delete-user', 'platypus')).toEqual([]);
+    if (harness.dialect === 'sqlite') {
+      // External content: the index must still agree with the rows it was given (throws when not).
+      await sql`insert into message_search (message_search, rank) values ('integrity-check', 1)`.execute(database.db);
+      const orphans = await sql<{ n: number }>`select count(*) as n from message_search_rows r left join messages m on m.id = r.message_id where m.id is null`.execute(database.db);
+      expect(orphans.rows[0]!.n).toBe(0);
+    }
   });
 
   it('pages by offset with a stable order', async () => {
@@ -104,6 +111,19 @@ describeOnBothDialects('chat: message search repository', (harness) => {
     const third = await messageSearchRepository.search(database, 'page-user', parseSearchQuery('capybara'), { limit: 2, offset: 4 });
     expect([first.hasMore, second.hasMore, third.hasMore]).toEqual([true, true, false]);
     expect([...first.hits, ...second.hits, ...third.hits].map((hit) => hit.messageId)).toEqual(all.hits.map((hit) => hit.messageId));
+  });
+
+  it('indexes the messages written before the search migration (and finds unaccent where another schema installed it)', async () => {
+    const older = await harness.open('chat_before_search');
+    const [createConversations, ...rest] = chatMigrations;
+    await migrate(older, [createConversations!]);
+    const conversation = await insertConversation(older.db, 'backfill-user', 'Old');
+    const message = await insertMessage(older.db, conversation, 'backfill-user', 'Un mensaje antiguo sobre el ornitorrinco');
+    await migrate(older, [createConversations!, ...rest]);
+    const hits = (await messageSearchRepository.search(older, 'backfill-user', parseSearchQuery('ornitorrinco antiguo'), { limit: 5, offset: 0 })).hits;
+    expect(hits.map((hit) => hit.messageId)).toEqual([message]);
+    await insertMessage(older.db, conversation, 'backfill-user', 'otro ornitorrinco');
+    expect((await messageSearchRepository.search(older, 'backfill-user', parseSearchQuery('ornitorrinco'), { limit: 5, offset: 0 })).hits).toHaveLength(2);
   });
 
   describe('hostile queries never reach the engine as syntax', () => {
