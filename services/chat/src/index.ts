@@ -1,4 +1,5 @@
 import { defineService } from '@versaai/runtime';
+import { chatCoreHandlers, chatCoreRoutes } from './chat-core.ts';
 import { chatMigrations } from './migrations/index.ts';
 import { realtimeRoutes } from './realtime/realtime-routes.ts';
 
@@ -10,6 +11,8 @@ export const chatService = defineService({
   name: 'chat',
   migrations: chatMigrations,
   async routes(app, ctx) {
+    await chatCoreRoutes(app, ctx);
     await realtimeRoutes(app, ctx);
   },
+  handlers: (ctx) => chatCoreHandlers(ctx),
 });

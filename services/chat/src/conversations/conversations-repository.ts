@@ -38,7 +38,7 @@ export const conversationsRepository = {
     return toConversation(row);
   },
 
-  /** `forUpdate` locks the row on PostgreSQL for a read-modify-write (SQLite serialises writers anyway). */
+  /** `forUpdate` (PostgreSQL only) locks the row until commit for a read-modify-write. */
   async find(db: Db, userId: string, id: string, opts: { forUpdate?: boolean } = {}): Promise<Conversation | undefined> {
     let query = db.selectFrom('conversations').selectAll().where('id', '=', id).where('user_id', '=', userId);
     if (opts.forUpdate) query = query.forUpdate();

@@ -1,0 +1,132 @@
+import { v7 as uuidv7 } from 'uuid';
+import { createEvent } from '@versaai/events';
+import type { Publish } from '@versaai/runtime';
+import { LIMITS, UNFINISHED_MESSAGE_STATUSES, type Conversation, type Message, type SendAccepted } from '../api-types.ts';
+import { nowIso, type ChatDeps } from '../chat-deps.ts';
+import { conversationsRepository } from '../conversations/conversations-repository.ts';
+import { conversationNotFound, invalidParent, messageNotEditable, messageNotFound, responseInProgress, responseNotFound } from '../problems.ts';
+import type { Db } from '../rows.ts';
+import { checkContent } from '../text-checks.ts';
+import { newMessageRow, toMessage } from './message-row.ts';
+import { messagesRepository } from './messages-repository.ts';
+
+export interface GenerationParameters { temperature?: number; maxTokens?: number; cache?: boolean }
+export interface SendBody { content: string; model?: string; parentId?: string; parameters?: GenerationParameters }
+export interface EditBody { content: string; model?: string; parameters?: GenerationParameters }
+export interface RegenerateBody { model?: string; parameters?: GenerationParameters }
+
+type Turn = { role: 'user' | 'assistant' | 'system'; content: string };
+
+/** The turns the model sees before a new message: the path ending at `parentId`, the last LIMITS.historyTurns, oldest first. */
+async function historyUpTo(db: Db, conversationId: string, parentId: string | null): Promise<Turn[]> {
+  if (parentId === null) return [];
+  const { messages } = await messagesRepository.pathEndingAt(db, conversationId, parentId, LIMITS.historyTurns);
+  // An answer still being written has nothing to show yet; a failed or cancelled one keeps what it said.
+  return messages
+    .filter((message) => message.content !== '' && !(UNFINISHED_MESSAGE_STATUSES as readonly string[]).includes(message.status))
+    .map((message) => ({ role: message.role, content: message.content }));
+}
+
+/** The conversation, locked until commit on PostgreSQL, so concurrent sends to it take turns moving its active branch. */
+async function lockedConversation(deps: ChatDeps, trx: Db, userId: string, id: string): Promise<Conversation> {
+  const conversation = await conversationsRepository.find(trx, userId, id, { forUpdate: deps.dialect === 'postgres' });
+  if (!conversation) throw conversationNotFound();
+  return conversation;
+}
+
+interface Created { accepted: SendAccepted; messages: Message[]; conversation: Conversation }
+
+/**
+ * Inserts a pending answer (and, unless it answers an existing question, the user's message)
+ * and the message.sent event in the caller's transaction, and moves the active branch to the
+ * new answer. All or nothing: a failure leaves neither message nor event.
+ */
+async function insertExchange(deps: ChatDeps, trx: Db, publish: Publish, userId: string, conversation: Conversation, exchange: {
+  question: { existing: Message } | { content: string; parentId: string | null };
+  model?: string;
+  parameters?: GenerationParameters;
+}): Promise<Created> {
+  const now = nowIso(deps);
+  const rows = [];
+  let question: { id: string; content: string; parentId: string | null };
+  if ('existing' in exchange.question) {
+    question = { id: exchange.question.existing.id, content: exchange.question.existing.content, parentId: exchange.question.existing.parentId };
+  } else {
+    question = { id: uuidv7(), content: exchange.question.content, parentId: exchange.question.parentId };
+    rows.push(newMessageRow({ id: question.id, conversationId: conversation.id, userId, parentId: question.parentId, role: 'user', content: question.content, status: 'completed', now }));
+  }
+  const responseId = uuidv7();
+  rows.push(newMessageRow({ id: responseId, conversationId: conversation.id, userId, parentId: question.id, role: 'assistant', content: '', status: 'pending', model: exchange.model, now }));
+  const history = await historyUpTo(trx, conversation.id, question.parentId);
+  await messagesRepository.insert(trx, rows);
+  await conversationsRepository.update(trx, userId, conversation.id, { activeLeafId: responseId, lastMessageAt: now }, now);
+  await publish([createEvent('message.sent', {
+    conversationId: conversation.id,
+    messageId: question.id,
+    responseId,
+    userId,
+    content: question.content,
+    ...(exchange.model === undefined ? {} : { model: exchange.model }),
+    history,
+    parameters: exchange.parameters ?? {},
+    generateTitle: !('existing' in exchange.question) && question.parentId === null && conversation.titleSource !== 'user' && conversation.title === null,
+  }, { source: 'chat', key: conversation.id })]);
+  return {
+    accepted: { conversationId: conversation.id, messageId: question.id, responseId },
+    messages: rows.map(toMessage),
+    conversation: (await conversationsRepository.find(trx, userId, conversation.id))!,
+  };
+}
+
+function announce(deps: ChatDeps, userId: string, created: Created): SendAccepted {
+  for (const message of created.messages) deps.notifier.notify(userId, { type: 'message.created', conversationId: created.conversation.id, message });
+  deps.notifier.notify(userId, { type: 'conversation.updated', conversation: created.conversation });
+  return created.accepted;
+}
+
+/** A new message after `parentId` (default: the end of the active branch) and its pending answer. */
+export async function sendMessage(deps: ChatDeps, userId: string, conversationId: string, body: SendBody): Promise<SendAccepted> {
+  const content = checkContent(body.content);
+  const created = await deps.transaction(async (trx, publish) => {
+    const conversation = await lockedConversation(deps, trx, userId, conversationId);
+    const parentId = body.parentId ?? conversation.activeLeafId;
+    if (parentId !== null) {
+      const parent = await messagesRepository.find(trx, userId, conversationId, parentId);
+      if (!parent) throw messageNotFound();
+      if (parent.role === 'user') throw invalidParent();
+    }
+    return insertExchange(deps, trx, publish, userId, conversation, { question: { content, parentId }, model: body.model, parameters: body.parameters });
+  });
+  return announce(deps, userId, created);
+}
+
+/** An edited question is a sibling of the original (same parent) with its own new answer; the original branch stays. */
+export async function editMessage(deps: ChatDeps, userId: string, conversationId: string, messageId: string, body: EditBody): Promise<SendAccepted> {
+  const content = checkContent(body.content);
+  const created = await deps.transaction(async (trx, publish) => {
+    const conversation = await lockedConversation(deps, trx, userId, conversationId);
+    const original = await messagesRepository.find(trx, userId, conversationId, messageId);
+    if (!original) throw messageNotFound();
+    if (original.role !== 'user') throw messageNotEditable();
+    return insertExchange(deps, trx, publish, userId, conversation, {
+      question: { content, parentId: original.parentId }, model: body.model, parameters: body.parameters,
+    });
+  });
+  return announce(deps, userId, created);
+}
+
+/** Another answer to the same question: a sibling of `responseId`. Same model unless another is asked for. */
+export async function regenerateResponse(deps: ChatDeps, userId: string, conversationId: string, responseId: string, body: RegenerateBody): Promise<SendAccepted> {
+  const created = await deps.transaction(async (trx, publish) => {
+    const conversation = await lockedConversation(deps, trx, userId, conversationId);
+    const previous = await messagesRepository.find(trx, userId, conversationId, responseId);
+    if (!previous || previous.role !== 'assistant' || previous.parentId === null) throw responseNotFound();
+    if ((UNFINISHED_MESSAGE_STATUSES as readonly string[]).includes(previous.status)) throw responseInProgress();
+    const question = await messagesRepository.find(trx, userId, conversationId, previous.parentId);
+    if (!question) throw responseNotFound();
+    return insertExchange(deps, trx, publish, userId, conversation, {
+      question: { existing: question }, model: body.model ?? previous.model ?? undefined, parameters: body.parameters,
+    });
+  });
+  return announce(deps, userId, created);
+}
