@@ -115,6 +115,27 @@ describe('generator resilience', () => {
     expect(llm.requests).toHaveLength(1);
   });
 
+  it('retries a connection dropped before the first token', async () => {
+    const generator = await start();
+    llm.failNext({ dropAfterTokens: 0 });
+    const result = await generator.generate(ask('Hello'), recordingSink().sink, live());
+    expect(result).toMatchObject({ status: 'completed', model: 'primary', content: 'You said: Hello' });
+    expect(llm.requests.map((request) => request.outcome)).toEqual(['dropped', 'completed']);
+  });
+
+  it('hands the raw SSE data of the answering attempt to a pass-through, untouched', async () => {
+    const generator = await start();
+    llm.script({ text: 'raw bytes' });
+    const raw: string[] = [];
+    const { sink } = recordingSink();
+    const result = await generator.generate(ask('Hello'), { ...sink, onRawData: (data) => raw.push(data) }, live());
+    expect(result.status).toBe('completed');
+    expect(raw.at(-1)).toBe('[DONE]');
+    const contents = raw.slice(0, -1).map((data) => JSON.parse(data) as { choices: Array<{ delta?: { content?: string } }> })
+      .map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('');
+    expect(contents).toBe('raw bytes');
+  });
+
   it('moves on when the first token does not come in time', async () => {
     const generator = await start({ AI_FIRST_TOKEN_TIMEOUT: '200ms', AI_UPSTREAM_RETRIES: '0' });
     llm.scriptModel('up-primary', { firstTokenDelayMs: 5_000 });

@@ -122,6 +122,11 @@ describeOnBothDialects('ai: model registry from configuration and the admin API'
     expect(() => core.generator.resolve('llama-3.3-70b-versatile', 'free')).toThrow(expect.objectContaining({ code: 'AI_MODEL_UNKNOWN' }));
     expect(core.registry.fallbacks(core.generator.resolve('groq-fast', 'free'), 'free')).toEqual([]);
 
+    const cleared = await call({ method: 'PATCH', url: '/api/ai/admin/models/groq-fast', as: admin, body: { isDefault: false } });
+    expect(cleared.json()).toMatchObject({ isDefault: false });
+    // No row is flagged: configuration's default answers again, not the most recently edited row.
+    expect(core.generator.resolve(undefined, 'free').id).toBe('llama-3.1-8b-instant');
+
     expect((await call({ method: 'PATCH', url: '/api/ai/admin/models/ghost', as: admin, body: { enabled: false } })).statusCode).toBe(404);
     expect((await call({ method: 'DELETE', url: '/api/ai/admin/models/groq-fast', as: admin })).statusCode).toBe(204);
     expect((await call({ method: 'DELETE', url: '/api/ai/admin/models/groq-fast', as: admin })).statusCode).toBe(404);

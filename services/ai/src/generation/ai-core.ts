@@ -51,6 +51,7 @@ export async function createAiCore(ctx: AiCoreContext, opts: AiCoreOptions = {})
   const providers = createProviders(catalog.providers, config);
   const registry = createModelRegistry({
     db: ctx.db, seed: catalog.models, providers: new Set(providers.keys()), refreshMs: config.registryRefreshMs, logger: ctx.logger,
+    preferredDefault: catalog.defaultModel,
   });
   try {
     await registry.start();

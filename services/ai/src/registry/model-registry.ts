@@ -11,6 +11,8 @@ export interface ModelRegistryOptions {
   providers: ReadonlySet<string>;
   /** How often rows are re-read, so an admin change made on another replica arrives (0 = never). */
   refreshMs: number;
+  /** Configuration's default, used when no row is flagged default (an admin cleared the flag). */
+  preferredDefault?: string;
   logger: Logger;
 }
 
@@ -36,12 +38,20 @@ export function planAllows(model: ResolvedModel, plan: string): boolean {
   return model.allowedPlans.length === 0 || model.allowedPlans.includes(plan);
 }
 
-/** Admins' choices win over configuration's, then the most recent change. */
-function defaultOrder(a: RegistryModel, b: RegistryModel): number {
-  if (a.isDefault !== b.isDefault) return a.isDefault ? -1 : 1;
-  if (a.source !== b.source) return a.source === 'admin' ? -1 : 1;
-  if (a.updatedAt !== b.updatedAt) return b.updatedAt - a.updatedAt;
-  return a.id < b.id ? -1 : 1;
+/**
+ * Rows flagged default first — an admin's choice before configuration's, then the most recent —
+ * then configuration's default, then the rest by id.
+ */
+function defaultOrder(preferred: string | undefined) {
+  return (a: RegistryModel, b: RegistryModel): number => {
+    if (a.isDefault !== b.isDefault) return a.isDefault ? -1 : 1;
+    if (a.isDefault) {
+      if (a.source !== b.source) return a.source === 'admin' ? -1 : 1;
+      if (a.updatedAt !== b.updatedAt) return b.updatedAt - a.updatedAt;
+    }
+    if ((a.id === preferred) !== (b.id === preferred)) return a.id === preferred ? -1 : 1;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
 }
 
 /**
@@ -52,6 +62,7 @@ export function createModelRegistry(opts: ModelRegistryOptions): ModelRegistry {
   let rows: RegistryModel[] = [];
   let byId = new Map<string, RegistryModel>();
   let timer: NodeJS.Timeout | undefined;
+  const order = defaultOrder(opts.preferredDefault);
 
   const usable = (model: RegistryModel | undefined, plan: string): model is RegistryModel =>
     model !== undefined && model.enabled && opts.providers.has(model.provider) && planAllows(model, plan);
@@ -80,7 +91,7 @@ export function createModelRegistry(opts: ModelRegistryOptions): ModelRegistry {
     get: (id) => byId.get(id),
 
     available(plan) {
-      return rows.filter((model) => usable(model, plan)).sort(defaultOrder);
+      return rows.filter((model) => usable(model, plan)).sort(order);
     },
 
     resolve(id, plan) {
