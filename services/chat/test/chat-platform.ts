@@ -32,6 +32,8 @@ export interface ChatPlatform {
   call(opts: { method?: string; url: string; as?: string | TestTokenClaims; body?: unknown }): Promise<LightMyRequestResponse>;
   /** Publishes an event as another service would. */
   publish<T extends EventType>(type: T, data: Parameters<typeof createEvent<T>>[1], source?: string): Promise<EventEnvelope>;
+  /** Appends this very envelope again (same id), as an at-least-once bus may. */
+  redeliver(event: EventEnvelope): Promise<void>;
   /** Every event of `type` chat published since the previous call, waiting for at least `atLeast`. */
   published(type: 'message.sent', atLeast?: number): Promise<EventEnvelope[]>;
   /** Waits until the handler of `event` committed (its inbox row exists). */
@@ -86,6 +88,9 @@ export async function startChatPlatform(harness: DialectHarness, env: Record<str
       const event = createEvent(type, data, { source, key: (data as { conversationId?: string }).conversationId ?? null });
       await bus.append([{ stream: streamFor(event.type), payload: encodeEvent(event) }]);
       return event;
+    },
+    async redeliver(event) {
+      await bus.append([{ stream: streamFor(event.type), payload: encodeEvent(event) }]);
     },
     async published(_type, atLeast = 0) {
       await readOwn();

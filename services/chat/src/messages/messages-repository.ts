@@ -128,12 +128,12 @@ export const messagesRepository = {
   },
 
   /**
-   * Answers still unfinished whose row has not changed since `before` (the reaper's candidates),
+   * Answers still unfinished whose row has not changed after `before` (the reaper's candidates),
    * oldest first, a page after `after` (index messages_unfinished).
    */
   async unfinishedSince(db: Db, before: string, limit: number, after?: { updatedAt: string; id: string }): Promise<MessageRow[]> {
     let query = db.selectFrom('messages').selectAll()
-      .where('status', 'in', [...UNFINISHED_MESSAGE_STATUSES]).where('updated_at', '<', before);
+      .where('status', 'in', [...UNFINISHED_MESSAGE_STATUSES]).where('updated_at', '<=', before);
     if (after) query = query.where((eb) => eb(eb.refTuple('updated_at', 'id'), '>', eb.tuple(after.updatedAt, after.id)));
     return await query.orderBy('updated_at').orderBy('id').limit(limit).execute() as MessageRow[];
   },
