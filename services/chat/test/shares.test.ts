@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createEvent } from '@versaai/events';
 import { describeOnBothDialects } from '@versaai/testing';
 import { shareRoutes } from '../src/shares/share-routes.ts';
-import { eraseUserShares } from '../src/shares/shares-repository.ts';
+import { onUserDeleted } from '../src/handlers/user-deleted.ts';
 import { insertChain, insertConversation, insertMessage } from './search-fixtures.ts';
 import { startChatRoutes, type ChatRoutesPlatform } from './search-platform.ts';
 
@@ -118,7 +119,7 @@ describeOnBothDialects('chat: share links', (harness) => {
     expect((await create(readOnlyKey)).statusCode).toBe(403);
   });
 
-  it('revokes the shares of a deleted conversation, and all of a deleted user', async () => {
+  it("revokes the shares of a deleted conversation, and all of a deleted user's (chat's user.deleted handler)", async () => {
     const doomed = await insertConversation(chat.db, gil.sub, 'Doomed');
     await insertMessage(chat.db, doomed, gil.sub, 'bye');
     const ofDoomed = (await create(gil, doomed)).json();
@@ -129,15 +130,19 @@ describeOnBothDialects('chat: share links', (harness) => {
 
     const hanas = await insertConversation(chat.db, hana.sub, 'Hana');
     const ofHana = (await create(hana, hanas)).json();
-    await chat.db.transaction().execute((trx) => eraseUserShares(trx, gil.sub));
+    const deleted = createEvent('user.deleted', { userId: gil.sub, deletedAt: new Date().toISOString() }, { source: 'auth', key: gil.sub });
+    await chat.db.transaction().execute((trx) => onUserDeleted(deleted, { trx, logger: chat.platform.logger, publish: async () => {} }));
+    expect(await chat.db.selectFrom('shares').select('id').where('user_id', '=', gil.sub).execute()).toEqual([]);
     expect((await view(kept.shareId)).statusCode).toBe(404);
     expect((await chat.call({ url: '/api/chat/shares', as: gil })).json()).toEqual({ items: [] });
     expect((await view(ofHana.shareId)).statusCode).toBe(200);
   });
 
   it('never hands out the same id twice', async () => {
+    const ivo = { sub: 'user-ivo-0003' };
+    const own = await insertConversation(chat.db, ivo.sub, 'Ivo');
     const ids = new Set<string>();
-    for (let i = 0; i < 20; i++) ids.add((await create(gil)).json().shareId);
+    for (let i = 0; i < 20; i++) ids.add((await create(ivo, own)).json().shareId);
     expect(ids.size).toBe(20);
   });
 });
