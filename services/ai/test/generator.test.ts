@@ -191,6 +191,18 @@ describe('generator resilience', () => {
     expect(llm.requests).toHaveLength(1);
   });
 
+  it('hands on nothing after a cancel, even deltas that arrived in the same read', async () => {
+    const generator = await start();
+    llm.script({ text: 'one two three four five six seven eight' });
+    const controller = new AbortController();
+    const { sink, deltas } = recordingSink((_text, count) => {
+      if (count === 2) controller.abort();
+    });
+    const result = await generator.generate(ask('Hello'), sink, controller.signal);
+    expect(result).toMatchObject({ status: 'cancelled', content: 'one two' });
+    expect(deltas).toEqual(['one', ' two']);
+  });
+
   it('answers without streaming when asked to', async () => {
     const generator = await start();
     llm.script({ text: 'All at once' });

@@ -50,6 +50,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptResult> {
   });
 
   const onDelta = (text: string) => {
+    // Chunks parsed from the same read as the abort must not reach the sink after it.
+    if (controller.signal.aborted) return;
     if (!firstSeen) {
       firstSeen = true;
       clearTimeout(firstTokenTimer);
