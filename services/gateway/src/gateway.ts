@@ -13,6 +13,7 @@ import { addEdgeHooks } from './edge-hooks.ts';
 import { createApiKeyExchange } from './api-key-exchange.ts';
 import { inProcessExchange, remoteExchange } from './exchange-calls.ts';
 import { PRIVACY_EXPORT_PATH, registerPrivacyExport } from './privacy-export.ts';
+import { registerUpgradeProxy } from './upgrade-proxy.ts';
 
 /** The gateway's own route: the edge rules apply to it as to any service route. */
 const privacyExportRoute: GatewayRoute = {
@@ -57,7 +58,8 @@ export function createGateway(table: readonly GatewayRoute[] = routeTable, budge
       addEdgeHooks(app, [...table, privacyExportRoute], { authenticate, limit });
       registerPrivacyExport(app, { services: servicesOf(table), hosted: new Set(opts.hosted.keys()), upstreams: opts.upstreams });
       await mountInProcess(app, table, opts.hosted);
-      await registerProxy(app, proxied, opts.upstreams, { settings: settings.proxy, logger: opts.logger, metrics: opts.metrics });
+      const pools = await registerProxy(app, proxied, opts.upstreams, { settings: settings.proxy, logger: opts.logger, metrics: opts.metrics });
+      registerUpgradeProxy(app, { table, pools, authenticate, limit, logger: opts.logger, connectTimeoutMs: settings.proxy.connectTimeoutMs });
       opts.logger.info({ inProcess: hostedServices, proxied: servicesOf(proxied) }, 'gateway routes registered');
     },
   };

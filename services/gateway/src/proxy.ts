@@ -44,8 +44,8 @@ export async function registerProxy(
   routes: readonly GatewayRoute[],
   upstreams: Upstreams,
   opts: ProxyOptions,
-): Promise<void> {
-  if (routes.length === 0) return;
+): Promise<ReadonlyMap<string, ServicePool>> {
+  if (routes.length === 0) return new Map();
   const settings = opts.settings ?? defaultProxySettings;
   const services = [...new Set(routes.map((route) => route.service))];
   const pools = new Map<string, ServicePool>(services.map((service) => {
@@ -73,6 +73,7 @@ export async function registerProxy(
       }
     }
   });
+  return pools;
 }
 
 function forwardedHeaders(request: FastifyRequest, headers: Record<string, unknown>) {

@@ -29,6 +29,16 @@ export async function realtimeRoutes(app: FastifyInstance, ctx: ServiceContext):
       handleProtocols: (protocols) => (protocols.has(STREAM_PROTOCOL) ? STREAM_PROTOCOL : false),
     },
   });
+  // An upgrade refused before the socket was taken over (401 at the edge, 429…) leaves a socket
+  // no HTTP parser reads any more: end it once the answer is out, or it stays half-open.
+  app.addHook('onResponse', (request, _reply, done) => {
+    const socket = request.headers.upgrade === undefined ? undefined : request.raw.socket;
+    if (socket && !socket.destroyed) {
+      socket.once('finish', () => socket.destroy());
+      socket.end();
+    }
+    done();
+  });
   const deps: StreamRouteDeps = { hub, streams: ctx.responseStreams, heartbeat, config, logger, authenticate: streamAuthenticator(ctx.revocations) };
   await websocketRoute(app, deps);
   await sseRoute(app, deps);
