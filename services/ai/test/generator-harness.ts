@@ -14,7 +14,7 @@ export interface CoreHarness {
 /** Deadlines short enough for tests; each test may override any variable. */
 export const TEST_ENV: Record<string, string> = {
   AI_FIRST_TOKEN_TIMEOUT: '5s',
-  AI_IDLE_TIMEOUT: '300ms',
+  AI_IDLE_TIMEOUT: '1s',
   AI_TOTAL_TIMEOUT: '30s',
   AI_UPSTREAM_RETRIES: '2',
   AI_RETRY_BASE: '10ms',

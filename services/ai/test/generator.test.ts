@@ -137,7 +137,7 @@ describe('generator resilience', () => {
   });
 
   it('moves on when the first token does not come in time', async () => {
-    const generator = await start({ AI_FIRST_TOKEN_TIMEOUT: '200ms', AI_UPSTREAM_RETRIES: '0' });
+    const generator = await start({ AI_FIRST_TOKEN_TIMEOUT: '1s', AI_UPSTREAM_RETRIES: '0' });
     llm.scriptModel('up-primary', { firstTokenDelayMs: 5_000 });
     const result = await generator.generate(ask('Hello'), recordingSink().sink, live());
     expect(result).toMatchObject({ status: 'completed', model: 'backup' });
@@ -145,13 +145,13 @@ describe('generator resilience', () => {
   });
 
   it('stops at the total deadline with the partial text', async () => {
-    const generator = await start({ AI_TOTAL_TIMEOUT: '400ms', AI_IDLE_TIMEOUT: '5s' });
-    llm.script({ text: 'a b c d e f g h i j k l m n o p', tokenDelayMs: 100 });
+    const generator = await start({ AI_TOTAL_TIMEOUT: '1s', AI_IDLE_TIMEOUT: '5s' });
+    llm.script({ text: 'a b c d e f g h i j k l m n o p q r s t', tokenDelayMs: 100 });
     const result = await generator.generate(ask('Hello'), recordingSink().sink, live());
     expect(result.status).toBe('failed');
     expect(result.errorCode).toBe('AI_TOTAL_TIMEOUT');
     expect(result.content.length).toBeGreaterThan(0);
-    expect('a b c d e f g h i j k l m n o p'.startsWith(result.content)).toBe(true);
+    expect('a b c d e f g h i j k l m n o p q r s t'.startsWith(result.content)).toBe(true);
     expect(await llm.requests[0]!.settled).toBe('aborted');
   });
 
