@@ -6,7 +6,7 @@ interface ProfileNode {
   children?: number[];
 }
 
-interface Profile {
+export interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -34,30 +34,30 @@ const PACKAGES: Array<[RegExp, string]> = [
   [/^node:/, 'node internals'],
 ];
 
-function areaOfUrl(url: string): string | undefined {
+function areaOfUrl(url: string, extraAreas: Array<[RegExp, string]> = []): string | undefined {
   if (url === '') return undefined;
-  return PACKAGES.find(([pattern]) => pattern.test(url))?.[1] ?? 'other JS';
+  return (extraAreas.find(([pattern]) => pattern.test(url)) ?? PACKAGES.find(([pattern]) => pattern.test(url)))?.[1] ?? 'other JS';
 }
 
 /**
  * Self time per area. Native and builtin frames (no URL: the SQLite statement, JSON.parse…)
  * are named after themselves and the package that called them, e.g. "native run ← kysely".
  */
-export function summarizeProfile(profile: Profile, top = 15): CpuProfileSummary {
+export function summarizeProfile(profile: Profile, top = 15, extraAreas: Array<[RegExp, string]> = []): CpuProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
 
   const callerArea = (id: number): string => {
     for (let current = parentOf.get(id); current !== undefined; current = parentOf.get(current)) {
-      const area = areaOfUrl(byId.get(current)!.callFrame.url);
+      const area = areaOfUrl(byId.get(current)!.callFrame.url, extraAreas);
       if (area) return area;
     }
     return 'unknown';
   };
   const areaOf = (node: ProfileNode): string => {
     const { functionName, url } = node.callFrame;
-    const area = areaOfUrl(url);
+    const area = areaOfUrl(url, extraAreas);
     if (area) return area;
     if (functionName === '(idle)') return 'idle (waiting for I/O)';
     if (functionName === '(garbage collector)') return 'garbage collector';

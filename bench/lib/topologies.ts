@@ -25,7 +25,7 @@ export interface RunningTopology {
   stop(): Promise<void>;
 }
 
-export interface ProcessHealth { name: string; logLines: number; exitedDuringRun: boolean }
+export interface ProcessHealth { name: string; logLines: number; exitedDuringRun: boolean; pid?: number }
 
 function cpuOf(children: BenchChild[]): () => number | undefined {
   return () => {
@@ -42,6 +42,7 @@ function cpuOf(children: BenchChild[]): () => number | undefined {
 function healthOf(children: BenchChild[]): () => ProcessHealth[] {
   return () => children.map((child) => ({
     name: child.name,
+    pid: child.child.pid,
     logLines: child.lineCount(),
     exitedDuringRun: child.child.exitCode !== null || child.child.signalCode !== null,
   }));
@@ -78,8 +79,11 @@ export async function startHelloWorld(): Promise<RunningTopology> {
   };
 }
 
-/** `versaai start`: every service and the gateway in one process; SQLite, embedded bus, memory limiter. */
-export async function startAllInOne(): Promise<RunningTopology> {
+/**
+ * `versaai start`: every service and the gateway in one process; SQLite, embedded bus, memory limiter.
+ * `env` adds settings for one bench (e.g. the AI provider), over the bench defaults.
+ */
+export async function startAllInOne(opts: { env?: Record<string, string> } = {}): Promise<RunningTopology> {
   const data = await tempDataDir();
   const forget = onInterrupt(() => data.remove());
   const cleanup = async () => {
@@ -87,7 +91,7 @@ export async function startAllInOne(): Promise<RunningTopology> {
     forget();
   };
   const port = await freePort();
-  const child = startChild('all-in-one', CLI, ['start'], { ...PLATFORM_ENV, PORT: String(port), VERSAAI_DATA_DIR: data.dir });
+  const child = startChild('all-in-one', CLI, ['start'], { ...PLATFORM_ENV, ...opts.env, PORT: String(port), VERSAAI_DATA_DIR: data.dir });
   await boot([child], [url(port)], cleanup);
   return {
     name: 'all-in-one',
@@ -107,7 +111,7 @@ export async function startAllInOne(): Promise<RunningTopology> {
  * database and a fresh Redis key prefix, wired like `versaai dev distributed` does; the
  * signing keys come from a key file written by `versaai auth rotate-keys` beforehand.
  */
-export async function startDistributed(opts: { postgresUrl: string; redisUrl: string }): Promise<RunningTopology> {
+export async function startDistributed(opts: { postgresUrl: string; redisUrl: string; env?: Record<string, string> }): Promise<RunningTopology> {
   const database = await createTestDatabase();
   const redis = createTestRedisPrefix();
   const data = await tempDataDir();
@@ -126,6 +130,7 @@ export async function startDistributed(opts: { postgresUrl: string; redisUrl: st
   const upstreams = { auth: [url(authPort)], users: [url(usersPort)], chat: [url(chatPort)], ai: [url(aiPort)] };
   const shared: Record<string, string> = {
     ...PLATFORM_ENV,
+    ...opts.env,
     DATABASE_URL: database.url,
     REDIS_URL: redis.url,
     VERSAAI_REDIS_PREFIX: redis.prefix,

@@ -1,0 +1,53 @@
+import { nowMs } from './stats.ts';
+
+/**
+ * The peer of the chat-flow bench: the same streamed completion asked of the fake LLM
+ * directly, from this process, as the AI service asks it (OpenAI wire format, stream with
+ * usage). Time to first token is measured to the arrival of the first chunk that carries
+ * content, the moment the AI service can first forward a delta.
+ */
+export interface DirectStream {
+  /** nowMs() just before the request left. */
+  sentAt: number;
+  firstTokenAt: number;
+  endAt: number;
+  text: string;
+  chunks: number;
+}
+
+export const DIRECT_MODEL = 'bench-fake';
+
+interface Chunk { choices?: Array<{ delta?: { content?: string } }> }
+
+export async function streamDirect(llmUrl: string, messages: Array<{ role: string; content: string }>, apiKey: string): Promise<DirectStream> {
+  const sentAt = nowMs();
+  const response = await fetch(`${llmUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify({ model: DIRECT_MODEL, messages, stream: true, stream_options: { include_usage: true } }),
+  });
+  if (response.status !== 200 || !response.body) throw new Error(`fake LLM answered ${response.status}: ${await response.text()}`);
+  const decoder = new TextDecoder();
+  let buffered = '';
+  let text = '';
+  let chunks = 0;
+  let firstTokenAt: number | undefined;
+  for await (const bytes of response.body) {
+    const at = nowMs();
+    buffered += decoder.decode(bytes as Uint8Array, { stream: true });
+    let boundary = buffered.indexOf('\n\n');
+    while (boundary !== -1) {
+      const event = buffered.slice(0, boundary);
+      buffered = buffered.slice(boundary + 2);
+      boundary = buffered.indexOf('\n\n');
+      if (!event.startsWith('data: ') || event === 'data: [DONE]') continue;
+      const content = (JSON.parse(event.slice(6)) as Chunk).choices?.[0]?.delta?.content;
+      if (!content) continue;
+      chunks++;
+      text += content;
+      firstTokenAt ??= at;
+    }
+  }
+  if (firstTokenAt === undefined) throw new Error('the fake LLM stream carried no content');
+  return { sentAt, firstTokenAt, endAt: nowMs(), text, chunks };
+}
