@@ -126,6 +126,18 @@ describeOnBothDialects('chat: message search repository', (harness) => {
     expect((await messageSearchRepository.search(older, 'backfill-user', parseSearchQuery('ornitorrinco'), { limit: 5, offset: 0 })).hits).toHaveLength(2);
   });
 
+  it('matches through the full-text index (GIN on search_vector; FTS5 virtual table), not by reading every message', async () => {
+    const plan = harness.dialect === 'postgres'
+      ? await database.db.transaction().execute(async (trx) => {
+        // Tables this small are cheaper to scan: forbid that to see whether the index can serve the query.
+        await sql`set local enable_seqscan = off`.execute(trx);
+        const { rows } = await sql<Record<string, string>>`explain select id from messages where search_vector @@ to_tsquery('chat_search', ${"'cafe':*"})`.execute(trx);
+        return rows.map((row) => Object.values(row).join(' ')).join('\n');
+      })
+      : (await sql<{ detail: string }>`explain query plan select rowid from message_search where message_search match ${'"cafe"*'}`.execute(database.db)).rows.map((row) => row.detail).join('\n');
+    expect(plan).toContain(harness.dialect === 'postgres' ? 'messages_search' : 'VIRTUAL TABLE INDEX');
+  });
+
   describe('hostile queries never reach the engine as syntax', () => {
     beforeAll(async () => {
       const conversation = await insertConversation(database.db, 'hostile-user', 'Hostile');
