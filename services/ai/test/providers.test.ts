@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { estimatePromptTokens, startFakeLlm, type FakeLlm } from '@versaai/testing';
 import { createOpenAiCompatibleProvider } from '../src/providers/openai-compatible.ts';
 import { createOfflineProvider } from '../src/providers/offline.ts';
-import { parseRetryAfter } from '../src/providers/retry-after.ts';
+import { parseRetryAfter, retryAfterOf } from '../src/providers/retry-after.ts';
 import { ProviderError, type ProviderAdapter } from '../src/providers/types.ts';
 
 const messages = [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: 'Hello there' }];
@@ -108,5 +108,7 @@ describe('retry-after', () => {
     expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
+    expect(retryAfterOf({ 'retry-after-ms': '1500', 'retry-after': '2' }, now)).toBe(1500);
+    expect(retryAfterOf({ 'retry-after-ms': 'x', 'retry-after': '2' }, now)).toBe(2000);
   });
 });

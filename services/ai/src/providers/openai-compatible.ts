@@ -2,7 +2,7 @@ import { createParser } from 'eventsource-parser';
 import { Pool, type Dispatcher } from 'undici';
 import type { TokenUsage } from '../generation/types.ts';
 import { readUsage, upstreamMessage, type WireChunk } from './openai-chunk.ts';
-import { parseRetryAfter } from './retry-after.ts';
+import { retryAfterOf } from './retry-after.ts';
 import { ProviderError, type ProviderAdapter, type ProviderCall, type ProviderHandlers, type ProviderOutcome } from './types.ts';
 
 export interface OpenAiCompatibleOptions {
@@ -54,6 +54,7 @@ export function createOpenAiCompatibleProvider(opts: OpenAiCompatibleOptions): P
     ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
     ...opts.headers,
   };
+  const streamHeaders = { ...headers, accept: 'text/event-stream' };
   const includeUsage = opts.includeUsage ?? true;
 
   const failure = (error: unknown, signal: AbortSignal): ProviderError => {
@@ -65,13 +66,13 @@ export function createOpenAiCompatibleProvider(opts: OpenAiCompatibleOptions): P
 
   const send = async (call: ProviderCall, stream: boolean, signal: AbortSignal): Promise<Dispatcher.ResponseData> => {
     const response = await pool.request({
-      path, method: 'POST', headers: stream ? { ...headers, accept: 'text/event-stream' } : headers,
+      path, method: 'POST', headers: stream ? streamHeaders : headers,
       body: requestBody(call, stream, includeUsage), signal,
     });
     if (response.statusCode >= 200 && response.statusCode < 300) return response;
     const text = await readCapped(response.body);
     throw new ProviderError('http', `${opts.id} answered ${response.statusCode}: ${upstreamMessage(text)}`, {
-      status: response.statusCode, retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+      status: response.statusCode, retryAfterMs: retryAfterOf(response.headers),
     });
   };
 

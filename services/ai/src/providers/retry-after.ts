@@ -12,3 +12,11 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
 }
+
+/** OpenAI also sends `retry-after-ms` (more precise); it wins when present and readable. */
+export function retryAfterOf(headers: Record<string, string | string[] | undefined>, now = Date.now()): number | undefined {
+  const msHeader = headers['retry-after-ms'];
+  const ms = Array.isArray(msHeader) ? msHeader[0] : msHeader;
+  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.round(Number(ms.trim()));
+  return parseRetryAfter(headers['retry-after'], now);
+}
