@@ -121,4 +121,39 @@ describe('OpenAI-compatible /v1 with the official openai SDK', () => {
     await call.settled;
     expect(call.aborted).toBe(true);
   });
+
+  it('reports my usage by day and model, totals to admins only, and exposes the ai metrics', async () => {
+    generator.scripts.set('usage question', { tokens: ['a', ' b'] });
+    const openai = await client('u-usage');
+    await openai.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: 'usage question' }] });
+    await openai.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: 'usage question' }, { role: 'assistant', content: 'a b' }, { role: 'user', content: 'usage question' }] });
+    const user = await ai.issuer.bearer({ sub: 'u-usage' });
+    const today = new Date().toISOString().slice(0, 10);
+    const mine = await fetch(`${ai.platform.url}/api/ai/usage?from=${today}&to=${today}`, { headers: { authorization: user } });
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toEqual({
+      from: today, to: today,
+      days: [{ day: today, model: 'test-model', requests: 2, promptTokens: 40, completionTokens: 4, costUsd: 0.00002 }],
+      totals: { requests: 2, promptTokens: 40, completionTokens: 4, costUsd: 0.00002 },
+    });
+    const badRange = await fetch(`${ai.platform.url}/api/ai/usage?from=2026-02-30`, { headers: { authorization: user } });
+    expect(badRange.status).toBe(400);
+    expect((await badRange.json()).code).toBe('AI_USAGE_RANGE_INVALID');
+    expect((await fetch(`${ai.platform.url}/api/ai/admin/usage`, { headers: { authorization: user } })).status).toBe(403);
+
+    const admin = await fetch(`${ai.platform.url}/api/ai/admin/usage`, { headers: { authorization: await ai.issuer.bearer({ sub: 'the-admin', role: 'admin' }) } });
+    expect(admin.status).toBe(200);
+    const totals = await admin.json();
+    expect(totals.users).toBeGreaterThanOrEqual(2);
+    expect(totals.byModel).toEqual([expect.objectContaining({ model: 'test-model', provider: 'p1' })]);
+    expect(totals.totals.requests).toBeGreaterThanOrEqual(2);
+
+    const metrics = await (await fetch(`${ai.platform.url}/metrics`)).text();
+    expect(metrics).toMatch(/versaai_ai_requests_total\{provider="p1",model="test-model",status="completed",source="api"\} \d+/);
+    expect(metrics).toMatch(/versaai_ai_tokens_total\{provider="p1",model="test-model",direction="out"\} \d+/);
+    expect(metrics).toMatch(/versaai_ai_time_to_first_token_seconds_count\{provider="p1",model="test-model"\} \d+/);
+    expect(metrics).toMatch(/versaai_ai_queue_wait_seconds_count\{provider="p1"\} \d+/);
+    expect(metrics).toMatch(/versaai_ai_cache_lookups_total\{result="shared"\} \d+/);
+    expect(metrics).toContain('versaai_ai_in_flight{provider="p1"} 0');
+  });
 });

@@ -54,7 +54,7 @@ export function createAiMetrics(registry: Registry): AiMetrics {
       labelNames: ['provider', 'scope'] as const, registers,
     }),
     cacheLookups: new Counter({
-      name: 'versaai_ai_cache_lookups_total', help: 'Exact response cache lookups, by result (hit or miss)',
+      name: 'versaai_ai_cache_lookups_total', help: 'Exact response cache lookups, by result: hit (stored answer), shared (an identical request in flight answered it), miss',
       labelNames: ['result'] as const, registers,
     }),
     quotaRefusals: new Counter({

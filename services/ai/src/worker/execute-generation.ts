@@ -48,12 +48,17 @@ export async function executeGeneration(deps: ExecutionDeps, input: ExecutionInp
     const key = cacheKey({ userId: input.request.userId, model: model.id, messages: input.request.messages,
       temperature: input.request.temperature, maxTokens: input.request.maxTokens });
     const outcome = deps.cache.lookup(key);
-    deps.metrics.cacheLookups.inc({ result: outcome.kind === 'hit' ? 'hit' : 'miss' });
-    if (outcome.kind === 'hit') return finish(deps, input, replayCached(outcome.answer, input.sink), true);
+    if (outcome.kind === 'hit') {
+      deps.metrics.cacheLookups.inc({ result: 'hit' });
+      return finish(deps, input, replayCached(outcome.answer, input.sink), true);
+    }
     if (outcome.kind === 'follower') {
+      // Single-flight: an identical request in progress answers this one too ('shared').
       const answer = await outcome.answer;
+      deps.metrics.cacheLookups.inc({ result: answer ? 'shared' : 'miss' });
       if (answer) return finish(deps, input, replayCached(answer, input.sink), true);
     } else {
+      deps.metrics.cacheLookups.inc({ result: 'miss' });
       settle = outcome.settle;
     }
   }
