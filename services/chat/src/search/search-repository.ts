@@ -59,7 +59,8 @@ async function searchPostgres(db: SearchDatabase['db'], userId: string, terms: S
       from messages m
       join conversations c on c.id = m.conversation_id
       cross join to_tsquery('chat_search', ${query}) q
-      where c.user_id = ${userId} and m.search_vector @@ q
+      -- messages.user_id repeats the owner: the planner may AND its index (messages_user) with the GIN one.
+      where c.user_id = ${userId} and m.user_id = ${userId} and m.search_vector @@ q
       order by rank desc, m.created_at desc, m.id desc
       limit ${limit} offset ${offset}
     ) page
@@ -76,7 +77,7 @@ async function searchSqlite(db: SearchDatabase['db'], userId: string, terms: Sea
     join message_search_rows r on r.search_rowid = message_search.rowid
     join messages m on m.id = r.message_id
     join conversations c on c.id = m.conversation_id
-    where message_search match ${match} and c.user_id = ${userId}
+    where message_search match ${match} and c.user_id = ${userId} and m.user_id = ${userId}
     order by rank desc, m.created_at desc, m.id desc
     limit ${limit} offset ${offset}`.execute(db);
   if (ranked.rows.length === 0) return [];
