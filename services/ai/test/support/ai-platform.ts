@@ -1,5 +1,5 @@
 import { createEvent, type EventData, type EventEnvelope } from '@versaai/events';
-import { defineService, startPlatform, type RunningPlatform, type ServiceContext } from '@versaai/runtime';
+import { defineService, startPlatform, type RunningPlatform, type ServiceContext, type ServiceDefinition } from '@versaai/runtime';
 import { createTestIssuer, tempDataDir, type TestIssuer } from '@versaai/testing';
 import { createAiService } from '../../src/worker/ai-service.ts';
 import type { GenerationCore } from '../../src/worker/generation-core.ts';
@@ -15,8 +15,8 @@ export interface AiTestPlatform {
   stop(): Promise<void>;
 }
 
-/** The ai service alone (with a stand-in auth serving the JWKS), on SQLite unless env says otherwise. */
-export async function startAiPlatform(core: GenerationCore, env: Record<string, string> = {}): Promise<AiTestPlatform> {
+/** The ai service alone (given a generation core, or the real service definition) (with a stand-in auth serving the JWKS), on SQLite unless env says otherwise. */
+export async function startAiPlatform(core: GenerationCore | ServiceDefinition, env: Record<string, string> = {}): Promise<AiTestPlatform> {
   const dataDir = await tempDataDir();
   const issuer = await createTestIssuer();
   const events: EventEnvelope[] = [];
@@ -30,7 +30,7 @@ export async function startAiPlatform(core: GenerationCore, env: Record<string, 
     }),
   });
   const platform = await startPlatform({
-    services: [issuer.fakeAuthService, createAiService({ openCore: async () => core }), observer],
+    services: [issuer.fakeAuthService, 'generator' in core ? createAiService({ openCore: async () => core }) : core, observer],
     env: { PORT: '0', HOST: '127.0.0.1', VERSAAI_DATA_DIR: dataDir.dir, LOG_LEVEL: 'silent', BUS_BLOCK_MS: '100', AI_STREAM_FLUSH_INTERVAL: '5', ...env },
   });
   const ctx = platform.services.get('ai')!.context;
