@@ -8,23 +8,20 @@ type Db = Kysely<any>;
 
 /**
  * Takes one message of the user's daily quota, if the plan still allows one, in a single
- * conditional UPDATE: the row lock (PostgreSQL) or the single writer (SQLite) serialises
- * concurrent reservations, and each re-checks the condition, so they cannot overdraw.
+ * upsert: the first of the day inserts the counter at 1; later ones raise it only while the
+ * condition holds. The row lock (PostgreSQL) or the single writer (SQLite) serialises
+ * concurrent reservations and each re-checks the condition, so they cannot overdraw.
  * Returns false when the day's messages or tokens are used up.
  */
 export async function reserveMessage(db: Db, userId: string, plan: Plan, day: string = utcDay()): Promise<boolean> {
   if (plan.dailyMessages <= 0 || plan.dailyTokens <= 0) return false;
-  await db.insertInto('ai_quota_counters').values({ user_id: userId, day, messages: 0, tokens: 0 })
-    .onConflict((conflict) => conflict.columns(['user_id', 'day']).doNothing())
-    .execute();
-  const updated = await db.updateTable('ai_quota_counters')
-    .set({ messages: sql`messages + 1` })
-    .where('user_id', '=', userId)
-    .where('day', '=', day)
-    .where('messages', '<', plan.dailyMessages)
-    .where('tokens', '<', plan.dailyTokens)
+  const row = await db.insertInto('ai_quota_counters').values({ user_id: userId, day, messages: 1, tokens: 0 })
+    .onConflict((conflict) => conflict.columns(['user_id', 'day']).doUpdateSet({ messages: sql`ai_quota_counters.messages + 1` })
+      .where('ai_quota_counters.messages', '<', plan.dailyMessages)
+      .where('ai_quota_counters.tokens', '<', plan.dailyTokens))
+    .returning('messages')
     .executeTakeFirst();
-  return Number(updated.numUpdatedRows) === 1;
+  return row !== undefined;
 }
 
 /** Gives back a reserved message that was never answered (shed by the admission queue). */
