@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProblemError } from '@versaai/kernel';
-import { startFakeLlm, type FakeLlm } from '@versaai/testing';
+import { startFakeLlm, waitFor, type FakeLlm } from '@versaai/testing';
 import { retryDelayMs } from '../src/generation/backoff.ts';
 import type { GenerationRequest } from '../src/generation/types.ts';
 import { fakeDocument, recordingSink, startCoreHarness, type CoreHarness } from './generator-harness.ts';
@@ -175,6 +175,19 @@ describe('generator resilience', () => {
     expect(recovered).toMatchObject({ status: 'completed', content: 'You said: Hello' });
     expect(changes).toEqual(['fake:half-open', 'fake:closed']);
     expect(harness!.core.circuitStates().fake).toBe('closed');
+  });
+
+  it('counts streams that stall after their first token towards opening the circuit', async () => {
+    const generator = await start({ AI_BREAKER_FAILURES: '2', AI_IDLE_TIMEOUT: '200ms' });
+    llm.script({ text: 'one two three four' });
+    llm.failNext({ stallAfterTokens: 1 }, 2);
+    for (let i = 0; i < 2; i += 1) {
+      const stalled = await generator.generate(ask('Hello', { model: 'solo' }), recordingSink().sink, live());
+      expect(stalled).toMatchObject({ status: 'failed', errorCode: 'AI_IDLE_TIMEOUT', content: 'one' });
+    }
+    await waitFor(() => (harness!.core.circuitStates().fake === 'open' ? true : undefined));
+    const refused = await generator.generate(ask('Hello', { model: 'solo' }), recordingSink().sink, live());
+    expect(refused).toMatchObject({ status: 'failed', errorCode: 'AI_CIRCUIT_OPEN' });
   });
 
   it('aborts the upstream request on cancel and returns the partial text as cancelled', async () => {

@@ -17,7 +17,24 @@ export interface ProviderBreakers {
   states(): Record<string, CircuitStateName>;
   /** Counts a failure seen after the breaker let the call through (a stream that broke later). */
   recordLateFailure(provider: string, failure: AttemptFailure): void;
+  /** A whole answer arrived: the run of consecutive failures is over. */
+  recordCompleted(provider: string): void;
   onStateChange(listener: (provider: string, state: CircuitStateName) => void): void;
+}
+
+/**
+ * Consecutive failures, where the policy's "success" (a first token, while closed) does not end
+ * the run: a stream can still break after it. Only a completed answer (or a successful half-open
+ * probe) resets the count.
+ */
+class StreamBreaker extends ConsecutiveBreaker {
+  override success(state: CircuitState): void {
+    if (state !== CircuitState.Closed) super.success();
+  }
+
+  completed(): void {
+    this.state = 0;
+  }
 }
 
 /**
@@ -27,13 +44,16 @@ export interface ProviderBreakers {
  */
 export function createProviderBreakers(settings: BreakerSettings): ProviderBreakers {
   const policies = new Map<string, CircuitBreakerPolicy>();
+  const counters = new Map<string, StreamBreaker>();
   const listeners: Array<(provider: string, state: CircuitStateName) => void> = [];
   const counted = handleWhen((error) => error instanceof AttemptFailure && error.breakerFailure);
 
   const get = (provider: string): CircuitBreakerPolicy => {
     let policy = policies.get(provider);
     if (!policy) {
-      policy = circuitBreaker(counted, { halfOpenAfter: settings.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.failures) });
+      const counter = new StreamBreaker(settings.failures);
+      policy = circuitBreaker(counted, { halfOpenAfter: settings.halfOpenAfterMs, breaker: counter });
+      counters.set(provider, counter);
       policy.onStateChange((state) => {
         for (const listener of listeners) listener(provider, NAMES[state]);
       });
@@ -54,6 +74,9 @@ export function createProviderBreakers(settings: BreakerSettings): ProviderBreak
       // Only a closed circuit counts it: in other states a call here would act as the probe.
       if (!failure.breakerFailure || policy.state !== CircuitState.Closed) return;
       policy.execute(() => Promise.reject(failure)).catch(() => undefined);
+    },
+    recordCompleted(provider) {
+      counters.get(provider)?.completed();
     },
     onStateChange(listener) {
       listeners.push(listener);

@@ -102,6 +102,7 @@ export function createGenerator(deps: GeneratorDeps): Generator {
             ...(sink.onRawData ? { onRawData: sink.onRawData.bind(sink) } : {}),
           });
           if (outcome.ok) {
+            deps.breakers.recordCompleted(provider.id);
             const usage = outcome.outcome.usage ?? estimatedUsage();
             const source = outcome.outcome.usage ? outcome.outcome.usageSource : 'estimated';
             return result('completed', model, outcome.outcome.finishReason, undefined, usage, source);
