@@ -80,8 +80,14 @@ export interface CancelAccepted {
   status: MessageStatus;
 }
 
-/** Realtime notifications chat sends to every device of the user. */
-export type ChatNotificationType = 'conversation.created' | 'conversation.updated' | 'conversation.deleted' | 'message.created' | 'message.updated';
+/** What chat tells every device of the user when something of theirs changes (a hint to refresh, never the only copy). */
+export type ChatCoreNotification =
+  | { type: 'conversation.created' | 'conversation.updated'; conversation: Conversation }
+  | { type: 'conversation.deleted'; conversationId: string }
+  /** A new question or pending answer, and an answer's final state. */
+  | { type: 'message.created' | 'message.updated'; conversationId: string; message: Message };
+
+export type ChatNotificationType = ChatCoreNotification['type'];
 
 export const LIMITS = {
   messageContent: 100_000,

@@ -2,6 +2,7 @@ import type { Logger } from '@versaai/kernel';
 import type { ServiceContext } from '@versaai/runtime';
 import type { Dialect, ResponseStreamStore } from '@versaai/storage';
 import type { ChatNotifier } from './realtime/chat-notifier.ts';
+import type { ChatCoreNotification } from './api-types.ts';
 import type { Db } from './rows.ts';
 
 /** What the chat core needs from its host; tests build it with their own clock. */
@@ -15,6 +16,11 @@ export interface ChatDeps {
   logger: Logger;
   /** Epoch ms. */
   now(): number;
+}
+
+/** Sends a notification of the shape the web app expects (api-types.ts). */
+export function notify(deps: Pick<ChatDeps, 'notifier'>, userId: string, notification: ChatCoreNotification): void {
+  deps.notifier.notify(userId, notification);
 }
 
 export function chatDepsFrom(ctx: ServiceContext, notifier: ChatNotifier, now: () => number = Date.now): ChatDeps {

@@ -72,8 +72,10 @@ describeOnBothDialects('chat: conversation routes', (harness) => {
     expect(renamed.json()).toMatchObject({ title: 'Renamed', titleSource: 'user', pinned: true });
     const cleared = await chat.call({ method: 'PATCH', url: `/conversations/${conversation.id}`, as: 'erin', body: { title: null, pinned: false } });
     expect(cleared.json()).toMatchObject({ title: null, titleSource: null, pinned: false });
-    await chat.call({ method: 'POST', url: `/conversations/${conversation.id}/messages`, as: 'erin', body: { content: 'to be deleted' } });
+    const sent = (await chat.call({ method: 'POST', url: `/conversations/${conversation.id}/messages`, as: 'erin', body: { content: 'to be deleted' } })).json();
     expect((await chat.call({ method: 'DELETE', url: `/conversations/${conversation.id}`, as: 'erin' })).statusCode).toBe(204);
+    // Its answer was still pending: the generator is asked to stop.
+    expect(await chat.deps.responseStreams.isCancelRequested(sent.responseId)).toBe(true);
     expect((await chat.call({ url: `/conversations/${conversation.id}`, as: 'erin' })).json().code).toBe('CHAT_CONVERSATION_NOT_FOUND');
     expect(await chat.db.selectFrom('messages').select('id').where('conversation_id', '=', conversation.id).execute()).toEqual([]);
     expect((await chat.call({ method: 'DELETE', url: `/conversations/${conversation.id}`, as: 'erin' })).statusCode).toBe(404);

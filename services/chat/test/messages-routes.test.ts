@@ -150,6 +150,16 @@ describeOnBothDialects('chat: message routes', (harness) => {
     expect(regenerateQuestion.json().code).toBe('CHAT_RESPONSE_NOT_FOUND');
   });
 
+  it('chains concurrent sends into one branch: each follows the answer before it', async () => {
+    const conversationId = await newConversation('gil');
+    const accepted = await Promise.all(Array.from({ length: 6 }, (_, i) => send('gil', conversationId, { content: `Q${i}` })));
+    const view = await path('gil', conversationId, '?limit=200');
+    expect(view.messages).toHaveLength(12);
+    expect(view.messages.every((m) => m.siblingCount === 1)).toBe(true);
+    expect(view.conversation.activeLeafId).toBe(view.messages.at(-1)!.id);
+    expect(new Set(view.messages.map((m) => m.id))).toEqual(new Set(accepted.flatMap((a) => [a.messageId, a.responseId])));
+  });
+
   it('pages the history backwards by cursor', async () => {
     const conversationId = await newConversation('dan');
     for (let i = 1; i <= 3; i++) {

@@ -1,7 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import { LIMITS, type Conversation, type ConversationPage, type ConversationWithPath } from '../api-types.ts';
-import { nowIso, type ChatDeps } from '../chat-deps.ts';
+import { nowIso, notify, type ChatDeps } from '../chat-deps.ts';
 import { activePathPage } from '../messages/active-path.ts';
+import { messagesRepository } from '../messages/messages-repository.ts';
 import { conversationNotFound } from '../problems.ts';
 import { checkTitle } from '../text-checks.ts';
 import { conversationsRepository, type ConversationChanges } from './conversations-repository.ts';
@@ -15,7 +16,7 @@ export async function createConversation(deps: ChatDeps, userId: string, body: {
   const conversation = await conversationsRepository.insert(deps.db, {
     id: uuidv7(), userId, title, titleSource: title === null ? null : 'user', now: nowIso(deps),
   });
-  deps.notifier.notify(userId, { type: 'conversation.created', conversation });
+  notify(deps, userId, { type: 'conversation.created', conversation });
   return conversation;
 }
 
@@ -52,11 +53,17 @@ export async function patchConversation(deps: ChatDeps, userId: string, id: stri
     if (!await conversationsRepository.update(trx, userId, id, changes, nowIso(deps))) throw conversationNotFound();
     return (await conversationsRepository.find(trx, userId, id))!;
   });
-  deps.notifier.notify(userId, { type: 'conversation.updated', conversation });
+  notify(deps, userId, { type: 'conversation.updated', conversation });
   return conversation;
 }
 
+/** Deletes the conversation and its messages; answers still being produced for it are asked to stop (nobody will read them). */
 export async function deleteConversation(deps: ChatDeps, userId: string, id: string): Promise<void> {
-  if (!await conversationsRepository.delete(deps.db, userId, id)) throw conversationNotFound();
-  deps.notifier.notify(userId, { type: 'conversation.deleted', conversationId: id });
+  const unfinished = await deps.transaction(async (trx) => {
+    const answers = await messagesRepository.unfinishedIn(trx, userId, id);
+    if (!await conversationsRepository.delete(trx, userId, id)) throw conversationNotFound();
+    return answers;
+  });
+  await Promise.all(unfinished.map((responseId) => deps.responseStreams.requestCancel(responseId)));
+  notify(deps, userId, { type: 'conversation.deleted', conversationId: id });
 }

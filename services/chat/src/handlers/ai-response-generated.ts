@@ -1,6 +1,6 @@
 import type { EventData } from '@versaai/events';
 import type { EventEnvelope, EventHandler } from '@versaai/events';
-import { nowIso, type ChatDeps } from '../chat-deps.ts';
+import { nowIso, notify, type ChatDeps } from '../chat-deps.ts';
 import { conversationsRepository } from '../conversations/conversations-repository.ts';
 import { messagesRepository } from '../messages/messages-repository.ts';
 
@@ -37,6 +37,6 @@ export function onAiResponseGenerated(deps: ChatDeps): EventHandler {
     }
     await conversationsRepository.update(trx, data.userId, data.conversationId, { lastMessageAt: now }, now);
     const message = await messagesRepository.find(trx, data.userId, data.conversationId, data.responseId);
-    if (message) deps.notifier.notify(data.userId, { type: 'message.updated', conversationId: data.conversationId, message });
+    if (message) notify(deps, data.userId, { type: 'message.updated', conversationId: data.conversationId, message });
   };
 }

@@ -1,6 +1,6 @@
 import type { EventData, EventEnvelope, EventHandler } from '@versaai/events';
 import { LIMITS } from '../api-types.ts';
-import { nowIso, type ChatDeps } from '../chat-deps.ts';
+import { nowIso, notify, type ChatDeps } from '../chat-deps.ts';
 import { conversationsRepository } from '../conversations/conversations-repository.ts';
 import { cleanGeneratedTitle } from '../text-checks.ts';
 
@@ -12,6 +12,6 @@ export function onConversationTitleGenerated(deps: ChatDeps): EventHandler {
     if (title === undefined) return;
     if (!await conversationsRepository.setGeneratedTitle(trx, userId, conversationId, title, nowIso(deps))) return;
     const conversation = await conversationsRepository.find(trx, userId, conversationId);
-    if (conversation) deps.notifier.notify(userId, { type: 'conversation.updated', conversation });
+    if (conversation) notify(deps, userId, { type: 'conversation.updated', conversation });
   };
 }

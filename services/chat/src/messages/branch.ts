@@ -1,5 +1,5 @@
 import { LIMITS, type ConversationWithPath } from '../api-types.ts';
-import { nowIso, type ChatDeps } from '../chat-deps.ts';
+import { nowIso, notify, type ChatDeps } from '../chat-deps.ts';
 import { conversationsRepository } from '../conversations/conversations-repository.ts';
 import { conversationNotFound, messageNotFound } from '../problems.ts';
 import { activePathPage } from './active-path.ts';
@@ -20,6 +20,6 @@ export async function switchBranch(deps: ChatDeps, userId: string, conversationI
     const path = await activePathPage(trx, userId, updated, { limit });
     return { conversation: updated, messages: path.messages, nextCursor: path.nextCursor };
   });
-  deps.notifier.notify(userId, { type: 'conversation.updated', conversation: result.conversation });
+  notify(deps, userId, { type: 'conversation.updated', conversation: result.conversation });
   return result;
 }

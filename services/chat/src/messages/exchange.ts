@@ -2,7 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { createEvent } from '@versaai/events';
 import type { Publish } from '@versaai/runtime';
 import { LIMITS, UNFINISHED_MESSAGE_STATUSES, type Conversation, type Message, type SendAccepted } from '../api-types.ts';
-import { nowIso, type ChatDeps } from '../chat-deps.ts';
+import { nowIso, notify, type ChatDeps } from '../chat-deps.ts';
 import { conversationsRepository } from '../conversations/conversations-repository.ts';
 import { conversationNotFound, invalidParent, messageNotEditable, messageNotFound, responseInProgress, responseNotFound } from '../problems.ts';
 import type { Db } from '../rows.ts';
@@ -79,8 +79,8 @@ async function insertExchange(deps: ChatDeps, trx: Db, publish: Publish, userId:
 }
 
 function announce(deps: ChatDeps, userId: string, created: Created): SendAccepted {
-  for (const message of created.messages) deps.notifier.notify(userId, { type: 'message.created', conversationId: created.conversation.id, message });
-  deps.notifier.notify(userId, { type: 'conversation.updated', conversation: created.conversation });
+  for (const message of created.messages) notify(deps, userId, { type: 'message.created', conversationId: created.conversation.id, message });
+  notify(deps, userId, { type: 'conversation.updated', conversation: created.conversation });
   return created.accepted;
 }
 

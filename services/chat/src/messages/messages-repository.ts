@@ -138,6 +138,14 @@ export const messagesRepository = {
     return await query.orderBy('updated_at').orderBy('id').limit(limit).execute() as MessageRow[];
   },
 
+  /** Ids of the conversation's answers still being produced. */
+  async unfinishedIn(db: Db, userId: string, conversationId: string): Promise<string[]> {
+    const rows = await db.selectFrom('messages').select('id')
+      .where('conversation_id', '=', conversationId).where('user_id', '=', userId)
+      .where('status', 'in', [...UNFINISHED_MESSAGE_STATUSES]).execute();
+    return rows.map((row) => row.id as string);
+  },
+
   async listAll(db: Db, userId: string): Promise<Message[]> {
     const rows = await db.selectFrom('messages').selectAll().where('user_id', '=', userId)
       .orderBy('conversation_id').orderBy('created_at').orderBy('id').execute();

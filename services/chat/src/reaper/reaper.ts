@@ -1,5 +1,5 @@
 import { iso } from '../rows.ts';
-import { nowIso, type ChatDeps } from '../chat-deps.ts';
+import { nowIso, notify, type ChatDeps } from '../chat-deps.ts';
 import type { MessageRow } from '../messages/message-row.ts';
 import { toMessage } from '../messages/message-row.ts';
 import { messagesRepository, type ResponseOutcome } from '../messages/messages-repository.ts';
@@ -47,7 +47,7 @@ export function createReaper(deps: ChatDeps, opts: { deadlineMs: number }): Reap
       }]);
     }
     const message = await messagesRepository.find(deps.db, row.user_id, row.conversation_id, row.id);
-    if (message) deps.notifier.notify(row.user_id, { type: 'message.updated', conversationId: row.conversation_id, message });
+    if (message) notify(deps, row.user_id, { type: 'message.updated', conversationId: row.conversation_id, message });
     deps.logger.warn({ responseId: row.id, status: outcome.status, errorCode: outcome.errorCode }, 'stuck answer ended by the reaper');
     return true;
   }
