@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from './database.ts';
 import { withStatementCache } from './statement-cache.ts';
+import { registerDirectReads } from './direct-sqlite-reads.ts';
 
 export function openSqliteDatabase(service: string, file: string): Database {
   mkdirSync(dirname(file), { recursive: true });
@@ -15,7 +16,9 @@ export function openSqliteDatabase(service: string, file: string): Database {
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const statements = withStatementCache(connection);
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: statements }) }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  registerDirectReads(db, connection, statements);
   let closed: Promise<void> | undefined;
   return {
     db,

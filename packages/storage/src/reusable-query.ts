@@ -1,4 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import { directSqliteRead } from './direct-sqlite-reads.ts';
 
 /**
  * A query built and compiled once per database, then run with new parameter values. Building a
@@ -8,6 +9,9 @@ import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
  * `build` receives placeholder values; each compiled parameter that is a placeholder is
  * replaced, by position of the placeholder, with the value given to `run`. Literal parameters
  * the builder adds itself stay as they are.
+ *
+ * On a SQLite database (not a transaction) a read runs on the connection directly when no
+ * transaction is open there (see direct-sqlite-reads.ts); everything else goes through Kysely.
  */
 export function reusableQuery<Row, Params extends readonly unknown[]>(
   build: (db: Kysely<any>, ...params: { [K in keyof Params]: string }) => Compilable<Row>, // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -29,6 +33,8 @@ export function reusableQuery<Row, Params extends readonly unknown[]>(
     }
     const { query, slots } = compiled;
     const parameters = query.parameters.map((value, position) => (slots[position] === undefined ? value : params[slots[position]!]));
+    const rows = directSqliteRead(db)?.(query.sql, parameters);
+    if (rows) return { rows: rows as Row[] };
     return db.executeQuery<Row>({ ...query, parameters });
   };
 }

@@ -1,4 +1,4 @@
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { describeOnBothDialects } from '@versaai/testing';
 import { reusableQuery, type Database } from '../src/index.ts';
@@ -38,5 +38,25 @@ describeOnBothDialects('reusableQuery', (harness) => {
       throw new Error('rollback');
     }).catch(() => undefined);
     expect((await owners(db, 'p9')).rows).toEqual([]);
+  });
+
+  it('reads SQLite without Kysely when no transaction is open, and never sees another caller\'s uncommitted writes', async () => {
+    const owners = reusableQuery((d, id: string) => d.selectFrom('pets').select('owner').where('id', '=', id), 1);
+    const viaKysely = vi.spyOn(db, 'executeQuery');
+    try {
+      expect((await owners(db, 'p1')).rows).toEqual([{ owner: 'ana' }]);
+      expect(viaKysely).toHaveBeenCalledTimes(database.dialect === 'sqlite' ? 0 : 1);
+      let outside: Promise<unknown> | undefined;
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('pets').values({ id: 'p8', owner: 'dee', kind: 'cat' }).execute();
+        // Same SQLite connection, transaction open: this read must wait for it to end.
+        outside = owners(db, 'p8').then((result) => result.rows);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error('rollback');
+      }).catch(() => undefined);
+      expect(await outside).toEqual([]);
+    } finally {
+      viaKysely.mockRestore();
+    }
   });
 });
