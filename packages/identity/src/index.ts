@@ -5,5 +5,5 @@ export {
 export { API_KEY_PREFIX, bearerToken, isApiKey } from './bearer.ts';
 export { createTokenVerifier, invalidToken, type TokenVerifier, type TokenVerifierOptions } from './token-verifier.ts';
 export { localKeySet, remoteKeySet, type RemoteKeySetOptions } from './key-sets.ts';
-export { assertAllowed, authenticate, installTokenVerifier, resolveIdentity, type AuthenticateOptions } from './authenticate.ts';
+export { assertAllowed, authenticate, installTokenVerifier, resolveIdentity, type AuthenticateOptions, type RequireIdentity } from './authenticate.ts';
 export { STREAM_BEARER_PROTOCOL_PREFIX, STREAM_PROTOCOL, streamAccessToken } from './stream-token.ts';

@@ -103,9 +103,14 @@ describe('createTokenVerifier', () => {
     let now = Date.now();
     const cached = createTokenVerifier({ keys: localKeySet({ keys: [key.publicJwk] }), issuer: ISSUER, audience: AUDIENCE, now: () => now });
     const token = await sign(key, { exp: Math.floor(now / 1000) + 60 });
+    // Nothing is known without waiting before the token has been verified once.
+    expect(cached.cached!(token)).toBeUndefined();
+    const identity = await cached.verify(token);
     await cached.verify(token);
-    await cached.verify(token);
+    expect(cached.cached!(token)).toBe(identity);
+    expect(cached.cached!(`${token}x`)).toBeUndefined();
     now += 61_000;
+    expect(cached.cached!(token)).toBeUndefined();
     expect((await rejection(cached, token)).code).toBe('AUTH_TOKEN_EXPIRED');
   });
 });

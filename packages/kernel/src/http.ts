@@ -5,6 +5,7 @@ import { problem } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { installProblemHandlers } from './problem-handlers.ts';
+import { requestLogger } from './request-logger.ts';
 import { registerProbes } from './probes.ts';
 import { installStrictJsonParser } from './strict-json.ts';
 import { installStrictValidation } from './strict-validation.ts';
@@ -47,10 +48,7 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
     genReqId: requestIdOf,
     // Fastify's own closing 503 is plain JSON; the onRequest hook below answers problem+json instead.
     return503OnClosing: false,
-    childLoggerFactory: (logger, bindings, childOptions, raw) => {
-      const requestId = String((bindings as { requestId?: unknown }).requestId ?? '');
-      return logger.child({ ...bindings, correlationId: correlationIdOf(raw, requestId) }, childOptions);
-    },
+    childLoggerFactory: (logger, bindings, childOptions, raw) => requestLogger(logger as Logger, bindings, childOptions, raw),
   }) as unknown as FastifyInstance;
 
   app.decorateRequest('correlationId', '');

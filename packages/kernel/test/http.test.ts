@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createHttpApp, createLogger, createMetrics, problem, requestContext } from '../src/index.ts';
-import type { HttpAppOptions, RequestContext } from '../src/index.ts';
+import type { HttpAppOptions, Logger, RequestContext } from '../src/index.ts';
 import { MemoryDestination } from './support/memory-destination.ts';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -10,9 +10,9 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-function build(overrides: Partial<HttpAppOptions> = {}) {
+function build(overrides: Partial<HttpAppOptions> = {}, level = 'debug') {
   const destination = new MemoryDestination();
-  const logger = createLogger({ service: 'test', destination, level: 'debug' });
+  const logger = createLogger({ service: 'test', destination, level });
   const app = createHttpApp({ service: 'test', logger, metrics: createMetrics(), ...overrides });
   apps.push(app);
   return { app, destination };
@@ -51,6 +51,29 @@ describe('request and correlation ids', () => {
     expect(entry).toMatchObject({ requestId: 'req-42', correlationId: 'corr-42', service: 'test' });
     const completed = destination.entries().find((line) => line.msg === 'request completed');
     expect(completed).toMatchObject({ requestId: 'req-42', correlationId: 'corr-42' });
+  });
+
+  it('binds the ids on every enabled level, its children and route log levels, when the process logs at warn', async () => {
+    const { app, destination } = build({}, 'warn');
+    app.get('/api/quiet', async (request) => {
+      request.log.info({ marker: 'hidden' }, 'below the level');
+      request.log.warn({ marker: 'shown' }, 'at the level');
+      request.log.child({ step: 'inner' }).error({ marker: 'child' }, 'from a child');
+      const log = request.log as Logger;
+      return { level: log.level, info: log.isLevelEnabled('info'), bindings: log.bindings() };
+    });
+    app.get('/api/chatty', { logLevel: 'info' }, async (request) => {
+      request.log.info({ marker: 'route-level' }, 'route logs at info');
+      return {};
+    });
+    const response = await app.inject({ url: '/api/quiet', headers: { 'x-request-id': 'req-7', 'x-correlation-id': 'corr-7' } });
+    expect(response.json()).toMatchObject({ level: 'warn', info: false, bindings: { component: 'http', requestId: 'req-7', correlationId: 'corr-7' } });
+    await app.inject({ url: '/api/chatty', headers: { 'x-request-id': 'req-8' } });
+    const byMarker = (marker: string) => destination.entries().find((line) => line.marker === marker);
+    expect(byMarker('hidden')).toBeUndefined();
+    expect(byMarker('shown')).toMatchObject({ level: 'warn', requestId: 'req-7', correlationId: 'corr-7', service: 'test' });
+    expect(byMarker('child')).toMatchObject({ level: 'error', requestId: 'req-7', correlationId: 'corr-7', step: 'inner' });
+    expect(byMarker('route-level')).toMatchObject({ level: 'info', requestId: 'req-8', correlationId: 'req-8' });
   });
 });
 

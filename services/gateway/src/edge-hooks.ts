@@ -3,7 +3,7 @@ import type { Identity } from '@versaai/identity';
 import type { GatewayRoute } from './route-table.ts';
 import { matchRoute } from './match-route.ts';
 import type { EdgeAuthenticate } from './edge-auth.ts';
-import { enforceRateLimit, type EdgeLimit } from './rate-limiter.ts';
+import { enforceRateLimit, rateLimitVerdict, type EdgeLimit } from './rate-limiter.ts';
 
 /** Whom a request is counted against: the API key or user of a verified token, else the address. */
 export function rateLimitClient(request: FastifyRequest, identity: Identity | undefined): string {
@@ -28,7 +28,8 @@ export function addEdgeHooks(app: FastifyInstance, table: readonly GatewayRoute[
       await enforceRateLimit(deps.limit, route.rateLimit, rateLimitClient(request, undefined));
       throw error;
     }
-    const headers = await enforceRateLimit(deps.limit, route.rateLimit, rateLimitClient(request, identity));
+    // Awaited here rather than through enforceRateLimit: one promise less on every request.
+    const headers = rateLimitVerdict(await deps.limit(route.rateLimit, rateLimitClient(request, identity)));
     if (headers) reply.headers(headers);
   });
 }

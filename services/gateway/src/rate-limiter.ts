@@ -45,7 +45,11 @@ export function rateLimitHeaders(result: RateLimitResult): Record<string, string
 
 /** Counts the request; throws 429 RATE_LIMITED when over budget, else returns the headers to send. */
 export async function enforceRateLimit(limit: EdgeLimit, rateClass: RateLimitClass, client: string): Promise<Record<string, string> | undefined> {
-  const result = await limit(rateClass, client);
+  return rateLimitVerdict(await limit(rateClass, client));
+}
+
+/** The headers of a counted request, or 429 RATE_LIMITED when it is over budget; undefined when it was not counted. */
+export function rateLimitVerdict(result: RateLimitResult | undefined): Record<string, string> | undefined {
   if (!result) return undefined;
   const headers = rateLimitHeaders(result);
   if (!result.allowed) {
