@@ -1,4 +1,4 @@
-import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { CircuitState, circuitBreaker, handleWhen, type CircuitBreakerPolicy, type IBreaker } from 'cockatiel';
 import type { BreakerSettings } from '../config.ts';
 import { AttemptFailure } from './attempt-failure.ts';
 
@@ -27,9 +27,19 @@ export interface ProviderBreakers {
  * the run: a stream can still break after it. Only a completed answer (or a successful half-open
  * probe) resets the count.
  */
-class StreamBreaker extends ConsecutiveBreaker {
-  override success(state: CircuitState): void {
-    if (state !== CircuitState.Closed) super.success();
+class StreamBreaker implements IBreaker {
+  /** Failures in a row (cockatiel reads and restores it as the breaker's state). */
+  state = 0;
+
+  constructor(private readonly threshold: number) {}
+
+  success(circuit: CircuitState): void {
+    if (circuit !== CircuitState.Closed) this.state = 0;
+  }
+
+  failure(): boolean {
+    this.state += 1;
+    return this.state >= this.threshold;
   }
 
   completed(): void {
