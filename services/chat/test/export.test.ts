@@ -77,6 +77,13 @@ describeOnBothDialects('chat: conversation export', (harness) => {
     }
   });
 
+  it('answers an id no conversation can have with 404, never a database error', async () => {
+    for (const id of ['%00', 'a%00b', '%E2%80%AE', 'x'.repeat(100)]) {
+      const response = await exportAs(eva, '', id);
+      expect(response.statusCode, id).toBe(404);
+    }
+  });
+
   it('refuses unknown formats and parameters, and anonymous callers', async () => {
     expect((await exportAs(eva, '?format=pdf')).statusCode).toBe(400);
     expect((await exportAs(eva, '?format=json&x=1')).statusCode).toBe(400);

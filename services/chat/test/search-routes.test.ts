@@ -63,6 +63,10 @@ describeOnBothDialects('chat: GET /api/chat/search', (harness) => {
     }
     const hostile = await search(`q=${encodeURIComponent(`"lisboa ${'(*'.repeat(3_000)} NEAR AND`)}`);
     expect(hostile.statusCode).toBe(200);
+    const nul = await search('q=lisboa%00%01&cursor=%00');
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().code).toBe('VALIDATION_FAILED');
+    expect((await search('q=lis%00boa')).statusCode).toBe(200);
   });
 
   it('validates the query string strictly', async () => {

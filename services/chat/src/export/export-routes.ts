@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { authenticate } from '@versaai/identity';
 import type { ServiceContext } from '@versaai/runtime';
 import { conversationNotFound } from '../problems.ts';
+import { isPlausibleId } from '../shares/plausible-id.ts';
 import { loadConversationExport } from './conversation-export.ts';
 import { EXPORT_FORMATS, exportFileName, toJsonExport, toMarkdownExport, type ExportFormat } from './export-formats.ts';
 
@@ -26,7 +27,7 @@ export async function exportRoutes(app: FastifyInstance, ctx: ServiceContext): P
     onRequest: authenticate({ scope: 'chat:read' }),
     schema: { params, querystring: query },
   }, async (request, reply) => {
-    const data = await loadConversationExport(ctx.db, request.identity!.userId, request.params.id);
+    const data = isPlausibleId(request.params.id) ? await loadConversationExport(ctx.db, request.identity!.userId, request.params.id) : undefined;
     if (!data) throw conversationNotFound();
     const { format } = request.query;
     const exportedAt = new Date().toISOString();

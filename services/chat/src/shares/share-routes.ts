@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { authenticate } from '@versaai/identity';
 import type { ServiceContext } from '@versaai/runtime';
 import { conversationNotFound } from '../problems.ts';
+import { isPlausibleId } from './plausible-id.ts';
 import { parseShareConfig } from './share-config.ts';
 import { shareNotFound } from './share-problems.ts';
 import { createShare } from './share-service.ts';
@@ -63,7 +64,7 @@ export async function shareRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
     },
     schema: { params: conversationParams, body: emptyBody, response: { 201: shareSchema } },
   }, async (request, reply) => {
-    const share = await createShare(ctx, request.identity!.userId, request.params.id);
+    const share = isPlausibleId(request.params.id) ? await createShare(ctx, request.identity!.userId, request.params.id) : undefined;
     if (!share) throw conversationNotFound();
     reply.code(201).header('location', config.shareUrl(share.shareId));
     return withUrl(share);
@@ -81,14 +82,15 @@ export async function shareRoutes(app: FastifyInstance, ctx: ServiceContext): Pr
     onRequest: authenticate({ scope: 'chat:write' }),
     schema: { params: shareParams },
   }, async (request, reply) => {
-    if (!(await sharesRepository.delete(ctx.db, request.identity!.userId, request.params.shareId))) throw shareNotFound();
+    const { shareId } = request.params;
+    if (!isPlausibleId(shareId) || !(await sharesRepository.delete(ctx.db, request.identity!.userId, shareId))) throw shareNotFound();
     return reply.code(204).send();
   });
 
   app.get<{ Params: { shareId: string } }>('/shared/:shareId', {
     schema: { params: shareParams, response: { 200: publicShareSchema } },
   }, async (request, reply) => {
-    const share = await sharesRepository.findPublic(ctx.db, request.params.shareId);
+    const share = isPlausibleId(request.params.shareId) ? await sharesRepository.findPublic(ctx.db, request.params.shareId) : undefined;
     if (!share) throw shareNotFound();
     // Revocable: no cache may keep serving it. The link itself is the secret: keep it out of
     // Referer headers and search engines.
