@@ -2,7 +2,7 @@ import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrate, type Database } from '@versaai/storage';
 import { describeOnBothDialects } from '@versaai/testing';
-import { conversationsRepository } from '../src/conversations/conversations-repository.ts';
+import { conversationsRepository, listQuery } from '../src/conversations/conversations-repository.ts';
 import { decodeListCursor, encodeListCursor } from '../src/conversations/list-cursor.ts';
 import { newMessageRow } from '../src/messages/message-row.ts';
 import { ancestorsQuery, childrenQuery, messagesRepository, rootsQuery } from '../src/messages/messages-repository.ts';
@@ -129,6 +129,25 @@ describeOnBothDialects('chat: repositories', (harness) => {
     const parents = page.messages.map((message) => message.parentId!);
     expectIndexOnly(await plan(childrenQuery(db, 'c-long', parents).compile()));
     expectIndexOnly(await plan(rootsQuery(db, 'c-long').compile()));
+  });
+
+  it('reads any page of the conversation list in index order, without a sort', async () => {
+    const rows = Array.from({ length: 3_000 }, (_, i) => ({
+      id: `many-${String(i).padStart(5, '0')}`, user_id: `many-${i % 30}`, title: null, title_source: null, pinned: i % 7 === 0 ? 1 : 0,
+      archived: i % 11 === 0 ? 1 : 0, active_leaf_id: null, created_at: at(i), updated_at: at(i), last_message_at: at(i),
+    }));
+    for (let start = 0; start < rows.length; start += 500) await db.insertInto('conversations').values(rows.slice(start, start + 500)).execute();
+    await db.executeQuery(CompiledQuery.raw(harness.dialect === 'sqlite' ? 'analyze' : 'analyze conversations'));
+    const deep = { pinned: false, lastMessageAt: at(1_500), id: 'many-01500' };
+    for (const filter of [{ archived: false, limit: 21 }, { archived: false, limit: 21, after: deep }, { archived: true, pinned: false, limit: 21, after: deep }]) {
+      const lines = await plan(listQuery(db, 'many-3', filter).compile());
+      if (harness.dialect === 'sqlite') {
+        expect(lines).toEqual([expect.stringMatching(/^SEARCH conversations USING INDEX conversations_user_list \(user_id=\? AND archived=\?/)]);
+      } else {
+        expect(lines.join('\n')).toMatch(/Index Scan using conversations_user_list/);
+        expect(lines.join('\n')).not.toMatch(/Sort|Seq Scan/);
+      }
+    }
   });
 
   it('erases a user: conversations and messages, and only theirs', async () => {

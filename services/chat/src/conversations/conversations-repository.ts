@@ -19,6 +19,19 @@ export interface ListFilter {
   after?: ListPosition;
 }
 
+/** The list page's query (index conversations_user_list), exported so tests can read its plan. */
+export function listQuery(db: Db, userId: string, filter: ListFilter) {
+  let query = db.selectFrom('conversations').selectAll()
+    .where('user_id', '=', userId)
+    .where('archived', '=', flag(filter.archived));
+  if (filter.pinned !== undefined) query = query.where('pinned', '=', flag(filter.pinned));
+  const after = filter.after;
+  if (after) {
+    query = query.where((eb) => eb(eb.refTuple('pinned', 'last_message_at', 'id'), '<', eb.tuple(flag(after.pinned), after.lastMessageAt, after.id)));
+  }
+  return query.orderBy('pinned', 'desc').orderBy('last_message_at', 'desc').orderBy('id', 'desc').limit(filter.limit);
+}
+
 /** Every SQL statement of the conversations table. Reads are always scoped to the owner: another user's id is "not found". */
 export const conversationsRepository = {
   async insert(db: Db, conversation: { id: string; userId: string; title: string | null; titleSource: 'user' | null; now: string }): Promise<Conversation> {
@@ -72,18 +85,10 @@ export const conversationsRepository = {
   /**
    * One page in list order: pinned first, then by last message, newest first (id breaks ties).
    * The keyset (a row comparison on the index's own columns) makes every page an index range
-   * read, however deep, and stays exact while conversations are added.
+   * read in index order (no sort), however deep, and stays exact while conversations are added.
    */
   async list(db: Db, userId: string, filter: ListFilter): Promise<Conversation[]> {
-    let query = db.selectFrom('conversations').selectAll()
-      .where('user_id', '=', userId)
-      .where('archived', '=', flag(filter.archived));
-    if (filter.pinned !== undefined) query = query.where('pinned', '=', flag(filter.pinned));
-    const after = filter.after;
-    if (after) {
-      query = query.where((eb) => eb(eb.refTuple('pinned', 'last_message_at', 'id'), '<', eb.tuple(flag(after.pinned), after.lastMessageAt, after.id)));
-    }
-    const rows = await query.orderBy('pinned', 'desc').orderBy('last_message_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+    const rows = await listQuery(db, userId, filter).execute();
     return (rows as ConversationRow[]).map(toConversation);
   },
 
