@@ -147,4 +147,23 @@ describe('chat realtime over SSE, heartbeats and notifications', () => {
     await socket.close();
     await other.close();
   });
+
+  it('closes WebSockets with 1001 and ends SSE streams on shutdown, without waiting for the deadline', async () => {
+    const own = await tempDataDir();
+    const short = await startPlatform({
+      services: [chatService],
+      separateProcesses: true,
+      env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG ?? 'silent', VERSAAI_DATA_DIR: own.dir, AUTH_JWKS_URL: jwks.url, BUS_BLOCK_MS: '100' },
+    });
+    try {
+      const token = await issuer.sign({ sub: 'omar' });
+      const socket = await connectStream(wsUrl(short.url), token);
+      const events = await open(`${short.url}/api/chat/stream/sse`, { authorization: `Bearer ${token}` });
+      await waitFor(() => events.frames().find((frame) => frame.type === 'ready'));
+      await short.stop();
+      expect(await socket.closed).toMatchObject({ code: 1001 });
+    } finally {
+      await own.remove();
+    }
+  });
 });

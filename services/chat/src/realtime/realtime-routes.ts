@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceContext } from '@versaai/runtime';
 import { STREAM_PROTOCOL } from '@versaai/identity';
+import { CLOSE_CODES } from './frames.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { parseRealtimeConfig } from './realtime-config.ts';
 import { createRealtimeHub } from './realtime-hub.ts';
@@ -22,6 +23,12 @@ export async function realtimeRoutes(app: FastifyInstance, ctx: ServiceContext):
   const hub = createRealtimeHub({ streams: ctx.responseStreams, pubsub: ctx.pubsub, logger });
   const heartbeat = startHeartbeat(config.heartbeatMs);
   await app.register(websocket, {
+    // Clients are told why (1001 going away) and reconnect to another replica, then resume.
+    preClose(done) {
+      for (const client of this.websocketServer.clients) client.close(CLOSE_CODES.goingAway, 'server shutting down');
+      this.websocketServer.close(() => {});
+      done();
+    },
     options: {
       maxPayload: MAX_CLIENT_FRAME_BYTES,
       perMessageDeflate: false,
