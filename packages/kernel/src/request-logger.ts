@@ -24,20 +24,22 @@ function realChild(lazy: LazyLogger): Logger {
   return s.child;
 }
 
-// One prototype per parent logger: a request's logger is then one small object.
-const prototypes = new WeakMap<Logger, object>();
+const noop = () => {};
+
+// One prototype per parent logger and level: a request's logger is then one small object, and
+// a call below the level costs what it costs on pino (nothing).
+const prototypes = new WeakMap<Logger, { levelValue: number; proto: object }>();
 
 function prototypeFor(parent: Logger): object {
-  let proto = prototypes.get(parent);
-  if (proto) return proto;
+  const known = prototypes.get(parent);
+  if (known && known.levelValue === parent.levelVal) return known.proto;
   // Reads the child does not override (level, isLevelEnabled, levels…) fall through to the parent.
-  proto = Object.create(parent) as object;
+  const proto = Object.create(parent) as object;
   for (const level of LEVELS) {
     Object.defineProperty(proto, level, {
-      value: function log(this: LazyLogger, ...args: unknown[]) {
-        if (!this[state].parent.isLevelEnabled(level)) return;
+      value: parent.isLevelEnabled(level) ? function log(this: LazyLogger, ...args: unknown[]) {
         (realChild(this)[level] as (...logArgs: unknown[]) => void)(...args);
-      },
+      } : noop,
       writable: true,
       configurable: true,
     });
@@ -48,7 +50,7 @@ function prototypeFor(parent: Logger): object {
     setBindings: { value(this: LazyLogger, bindings: pino.Bindings) { realChild(this).setBindings(bindings); } },
     flush: { value(this: LazyLogger, cb?: (error?: Error) => void) { realChild(this).flush(cb); } },
   });
-  prototypes.set(parent, proto);
+  prototypes.set(parent, { levelValue: parent.levelVal, proto });
   return proto;
 }
 

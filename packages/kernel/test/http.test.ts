@@ -74,6 +74,10 @@ describe('request and correlation ids', () => {
     expect(byMarker('shown')).toMatchObject({ level: 'warn', requestId: 'req-7', correlationId: 'corr-7', service: 'test' });
     expect(byMarker('child')).toMatchObject({ level: 'error', requestId: 'req-7', correlationId: 'corr-7', step: 'inner' });
     expect(byMarker('route-level')).toMatchObject({ level: 'info', requestId: 'req-8', correlationId: 'req-8' });
+    // A level changed at run time applies to the next requests.
+    app.log.level = 'info';
+    await app.inject({ url: '/api/quiet', headers: { 'x-request-id': 'req-9' } });
+    expect(destination.entries().find((line) => line.marker === 'hidden' && line.requestId === 'req-9')).toMatchObject({ level: 'info' });
   });
 });
 
