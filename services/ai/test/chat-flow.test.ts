@@ -29,6 +29,8 @@ describe('chat flow: message.sent → job → stream → ai.response.generated',
   beforeAll(async () => {
     ai = await startAiPlatform(scriptedCore(generator), {
       AI_PLANS: JSON.stringify({ free: { dailyMessages: 5, dailyTokens: 100_000, priority: 0 } }),
+      // One call at a time and one waiting request per user: the shedding test fills both.
+      AI_DEFAULT_PROVIDER_CONCURRENCY: '1', AI_QUEUE_MAX_PER_USER: '1',
     });
   });
   afterAll(async () => {
@@ -125,5 +127,15 @@ describe('chat flow: message.sent → job → stream → ai.response.generated',
     await ai.send({ responseId: 'r-title', userId: 'u-title', conversationId: 'c-title', content: 'Write me a poem about the sea', generateTitle: true });
     const title = await waitFor(async () => ai.events.find((event) => event.type === 'conversation.title.generated' && (event.data as { conversationId: string }).conversationId === 'c-title'), { timeoutMs: 10_000 });
     expect(title.data).toEqual({ conversationId: 'c-title', userId: 'u-title', title: 'Poem request' });
+  });
+
+  it('a user\'s full queue sheds the next answer as AI_QUEUE_FULL and gives its quota back', async () => {
+    generator.scripts.set('shed me', { tokens: Array.from({ length: 40 }, (_, index) => ` s${index}`), tokenDelayMs: 10 });
+    for (let index = 0; index < 3; index++) await ai.send({ responseId: `r-shed-${index}`, userId: 'u-shed', conversationId: `c-shed-${index}`, content: 'shed me' });
+    const finals = await Promise.all([0, 1, 2].map((index) => awaitFinal(ai, `r-shed-${index}`)));
+    const codes = finals.map((event) => (event.data as { errorCode?: string }).errorCode ?? 'completed').sort();
+    expect(codes).toEqual(['AI_QUEUE_FULL', 'completed', 'completed']);
+    const counter = await ai.ctx.db.selectFrom('ai_quota_counters').select('messages').where('user_id', '=', 'u-shed').executeTakeFirstOrThrow();
+    expect(Number(counter.messages)).toBe(2);
   });
 });

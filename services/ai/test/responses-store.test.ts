@@ -36,8 +36,8 @@ describeOnBothDialects('response jobs', (harness) => {
     // Expired: adopted, and the attempt counted.
     const [adopted] = await claimJobs(db, { owner: 'alive', leaseMs: 60_000, limit: 10, now: 11_001 });
     expect(adopted).toMatchObject({ id: 'j1', attempts: 2 });
-    expect(await renewLeases(db, 'dead', 1_000)).toEqual(new Set());
-    expect(await renewLeases(db, 'alive', 60_000)).toEqual(new Set(['j1']));
+    expect(await renewLeases(db, 'dead', ['j1'], 1_000)).toEqual(new Set());
+    expect(await renewLeases(db, 'alive', ['j1', 'unknown'], 60_000)).toEqual(new Set(['j1']));
     expect(await finalizeJob(db, 'j1', 'dead', 'completed')).toBe(false);
     expect(await finalizeJob(db, 'j1', 'alive', 'completed')).toBe(true);
     expect(await finalizeJob(db, 'j1', 'alive', 'failed')).toBe(false);

@@ -64,10 +64,15 @@ export async function claimJobs(db: Db, opts: { owner: string; leaseMs: number; 
   return rows.map(toJob);
 }
 
-/** Extends the leases this owner still holds; returns their ids (a job missing from it was taken over). */
-export async function renewLeases(db: Db, owner: string, leaseMs: number, now = Date.now()): Promise<Set<string>> {
+/**
+ * Extends the leases of the jobs this owner is running; returns the ids it still holds (a job
+ * missing from it was taken over). Only running jobs: a job whose run ended without finishing
+ * it (an unexpected error) lets its lease expire and is retried.
+ */
+export async function renewLeases(db: Db, owner: string, ids: readonly string[], leaseMs: number, now = Date.now()): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
   const rows = await db.updateTable('responses').set({ lease_expires_at: now + leaseMs })
-    .where('lease_owner', '=', owner).where('status', 'in', OPEN).returning('id').execute();
+    .where('lease_owner', '=', owner).where('id', 'in', ids).where('status', 'in', OPEN).returning('id').execute();
   return new Set(rows.map((row) => String(row.id)));
 }
 

@@ -160,7 +160,7 @@ export class ResponseWorker {
   private async renew(): Promise<void> {
     if (this.stopped || this.held.size === 0) return;
     try {
-      const kept = await renewLeases(this.options.ctx.db, this.owner, this.options.leaseMs);
+      const kept = await renewLeases(this.options.ctx.db, this.owner, [...this.held.keys()], this.options.leaseMs);
       for (const [id, job] of this.held) if (!kept.has(id)) job.controller.abort(new LeaseLost('taken over'));
     } catch (error) {
       this.options.logger.warn({ err: error }, 'could not renew response leases');

@@ -7,7 +7,7 @@ import { QueueFullError } from '../admission/queue-full.ts';
 import { isCacheable } from '../cache/cache-key.ts';
 import { finalizeJob, markQuotaCharged, markRunning, type FinalStatus, type ResponseJob } from '../jobs/responses-store.ts';
 import type { Plan } from '../quota/plans.ts';
-import { chargeTokens, reserveMessage } from '../quota/quota-store.ts';
+import { chargeTokens, releaseMessage, reserveMessage } from '../quota/quota-store.ts';
 import { utcDay } from '../quota/utc-day.ts';
 import { recordUsage } from '../usage/usage-store.ts';
 import { executeGeneration, type ExecutionDeps } from './execute-generation.ts';
@@ -94,6 +94,8 @@ export async function runResponse(deps: RunResponseDeps, job: ResponseJob, signa
           }));
         } catch (error) {
           if (!(error instanceof QueueFullError)) throw error;
+          // Not answered: the message does not count against the quota.
+          if (job.quotaDay) await releaseMessage(ctx.db, job.userId, job.quotaDay);
           result = failure({ id: resolved.id, provider: resolved.provider }, 'AI_QUEUE_FULL');
         }
       }
