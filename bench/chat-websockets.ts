@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { STREAM_BEARER_PROTOCOL_PREFIX, STREAM_PROTOCOL } from '@versaai/identity';
 import { createRedisResponseStreamStore } from '@versaai/storage';
 import { createTestIssuer, redisTestUrl, requireService, tempDataDir } from '@versaai/testing';
-import { CLEAN_ENV, freePort, startChild, waitUntilReady, type BenchChild } from './lib/child-process.ts';
+import { CLEAN_ENV, cpuSecondsOf, freePort, startChild, waitUntilReady, type BenchChild } from './lib/child-process.ts';
 import { describeMachine } from './lib/machine.ts';
 import { benchRedisPrefix, connectRedis, deleteKeysUnder } from './lib/redis-scratch.ts';
 import { nowMs, round, summarizeLatencies, type LatencySummary } from './lib/stats.ts';
@@ -55,6 +55,10 @@ interface CaseResult {
   openSeconds: number;
   broadcast: LatencySummary;
   missing: number;
+  /** Server CPU (user + system) during the counted rounds ÷ deliveries: hardly moved by other processes, unlike latency. */
+  serverCpuMicrosPerDelivery: number;
+  /** Server CPU while the sockets opened ÷ sockets. */
+  serverCpuMicrosPerOpen: number;
   warnings: number;
 }
 
@@ -64,19 +68,26 @@ async function measure(name: string, description: string, child: BenchChild, ope
   await sleep(2_000);
   const rssIdleBytes = rssBytesOf(pid);
   const openStart = nowMs();
+  const cpuBeforeOpen = cpuSecondsOf(pid) ?? 0;
   const clients = await open();
   const openSeconds = (nowMs() - openStart) / 1000;
+  const serverCpuMicrosPerOpen = (((cpuSecondsOf(pid) ?? 0) - cpuBeforeOpen) * 1e6) / connections;
   await sleep(5_000);
   const rssConnectedBytes = rssBytesOf(pid);
   const latencies: number[] = [];
   let missing = 0;
+  let countedCpu = 0;
   for (let index = 0; index < rounds; index += 1) {
     const roundStart = nowMs();
+    const cpuBefore = cpuSecondsOf(pid) ?? 0;
     const delivered = clients.awaitRound(roundStart, 15_000);
     await broadcast(index);
     const result = await delivered;
     // The first round warms caches and JIT on both sides; it is not counted.
-    if (index > 0) latencies.push(...result.latencies);
+    if (index > 0) {
+      latencies.push(...result.latencies);
+      countedCpu += (cpuSecondsOf(pid) ?? 0) - cpuBefore;
+    }
     missing += result.missing;
     await sleep(250);
   }
@@ -85,8 +96,9 @@ async function measure(name: string, description: string, child: BenchChild, ope
   const result: CaseResult = {
     name, description, rssIdleBytes, rssConnectedBytes, rssPerConnectionBytes: (rssConnectedBytes - rssIdleBytes) / connections,
     openSeconds, broadcast: summary, missing, warnings: child.lineCount(),
+    serverCpuMicrosPerDelivery: (countedCpu * 1e6) / Math.max(1, summary.count), serverCpuMicrosPerOpen,
   };
-  log(`  ${name}: ${connections} sockets opened in ${round(openSeconds, 1)} s; RSS ${mib(rssIdleBytes)} → ${mib(rssConnectedBytes)} MiB = ${round(result.rssPerConnectionBytes / 1024, 1)} KiB/connection; broadcast p50 ${round(summary.p50)} / p95 ${round(summary.p95)} / p99 ${round(summary.p99)} / max ${round(summary.max)} ms over ${summary.count} deliveries, ${missing} missing`);
+  log(`  ${name}: ${connections} sockets opened in ${round(openSeconds, 1)} s; RSS ${mib(rssIdleBytes)} → ${mib(rssConnectedBytes)} MiB = ${round(result.rssPerConnectionBytes / 1024, 1)} KiB/connection; broadcast p50 ${round(summary.p50)} / p95 ${round(summary.p95)} / p99 ${round(summary.p99)} / max ${round(summary.max)} ms over ${summary.count} deliveries, ${missing} missing; server CPU ${Math.round(result.serverCpuMicrosPerDelivery)} µs/delivery, ${Math.round(serverCpuMicrosPerOpen)} µs/open`);
   return result;
 }
 
@@ -139,7 +151,7 @@ async function chatCase(): Promise<CaseResult> {
 }
 
 log(`bench:chat-websockets — ${connections} connections, ${users} users (${connections / users} sockets each), ${rounds} broadcast rounds (first one not counted)`);
-const skipped = (name: string): CaseResult => ({ name, description: 'not run (--only)', rssIdleBytes: 0, rssConnectedBytes: 0, rssPerConnectionBytes: 0, openSeconds: 0, broadcast: summarizeLatencies([]), missing: 0, warnings: 0 });
+const skipped = (name: string): CaseResult => ({ name, description: 'not run (--only)', rssIdleBytes: 0, rssConnectedBytes: 0, rssPerConnectionBytes: 0, openSeconds: 0, broadcast: summarizeLatencies([]), missing: 0, serverCpuMicrosPerDelivery: 0, serverCpuMicrosPerOpen: 0, warnings: 0 });
 const peer = args.only && args.only !== 'peer' ? skipped('ws peer') : await peerCase();
 const chat = args.only && args.only !== 'chat' ? skipped('chat service') : await chatCase();
 const deleted = await deleteKeysUnder(redisUrl, prefix);
@@ -155,7 +167,7 @@ const checks = [
   { check: 'every delivery arrived (chat)', target: '0 missing', measured: `${chat.missing} missing`, pass: chat.missing === 0 },
 ];
 const date = new Date().toISOString().slice(0, 10);
-const row = (result: CaseResult) => `| ${result.name} | ${mib(result.rssIdleBytes)} | ${mib(result.rssConnectedBytes)} | **${round(result.rssPerConnectionBytes / 1024, 1)}** | ${round(result.openSeconds, 1)} | ${round(result.broadcast.p50)} | **${round(result.broadcast.p95)}** | ${round(result.broadcast.p99)} | ${round(result.broadcast.max)} | ${result.broadcast.count} | ${result.missing} | ${result.warnings} |`;
+const row = (result: CaseResult) => `| ${result.name} | ${mib(result.rssIdleBytes)} | ${mib(result.rssConnectedBytes)} | **${round(result.rssPerConnectionBytes / 1024, 1)}** | ${round(result.openSeconds, 1)} | ${round(result.broadcast.p50)} | **${round(result.broadcast.p95)}** | ${round(result.broadcast.p99)} | ${round(result.broadcast.max)} | ${result.broadcast.count} | ${result.missing} | ${Math.round(result.serverCpuMicrosPerDelivery)} | ${Math.round(result.serverCpuMicrosPerOpen)} | ${result.warnings} |`;
 const markdown = `# Idle WebSockets and broadcast on one chat process — ${date}
 
 - Command: \`npm run bench:chat-websockets\` (node --import tsx bench/chat-websockets.ts --connections ${connections} --users ${users} --rounds ${rounds})
@@ -173,10 +185,12 @@ ${checks.map((check) => `| ${check.check} | ${check.target} | ${check.measured} 
 
 ## Figures
 
-| case | idle RSS MiB | connected RSS MiB | RSS per connection KiB | open all s | p50 ms | p95 ms | p99 ms | max ms | deliveries | missing | warn/error log lines |
-|---|---|---|---|---|---|---|---|---|---|---|---|
+| case | idle RSS MiB | connected RSS MiB | RSS per connection KiB | open all s | p50 ms | p95 ms | p99 ms | max ms | deliveries | missing | server CPU µs/delivery | server CPU µs/open | warn/error log lines |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${row(peer)}
 ${row(chat)}
+
+Server CPU = user + system time of the server process (/proc) during the counted rounds ÷ deliveries (and while the sockets opened ÷ sockets). Unlike latency it hardly moves when other processes compete for the cores; the chat process's figure also covers its Redis subscriber parsing each published append. Latency on a quiet machine would be roughly the broadcast's CPU time (deliveries per round × µs/delivery) plus Redis and the clients' own time.
 
 - **ws peer**: ${peer.description}.
 - **chat service**: ${chat.description}.
