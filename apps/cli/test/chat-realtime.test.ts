@@ -4,7 +4,7 @@ import { createGateway, routeTable } from '@versaai/service-gateway';
 import { chatService } from '@versaai/service-chat';
 import { startPlatform, type RunningPlatform } from '@versaai/runtime';
 import type { ResponseStreamStore } from '@versaai/storage';
-import { createTestIssuer, tempDataDir, waitFor, type TempDataDir, type TestIssuer } from '@versaai/testing';
+import { createTestIssuer, freePort, tempDataDir, waitFor, type TempDataDir, type TestIssuer } from '@versaai/testing';
 // The chat service's own protocol client (test code): the composition root may use it.
 import { connectStream, textOf, upgradeStatus, wsUrl, type StreamClient } from '../../../services/chat/test/realtime-harness.ts';
 
@@ -67,7 +67,8 @@ function suite(topology: 'all-in-one' | 'distributed') {
           services: [],
           gateway: createGateway(chatRoutes, budgets),
           separateProcesses: true,
-          env: { ...base, AUTH_JWKS_URL: jwks.url, VERSAAI_UPSTREAMS: `chat=${chat.url}` },
+          // A second replica that refuses connections: upgrades fail over to the live one.
+          env: { ...base, AUTH_JWKS_URL: jwks.url, VERSAAI_UPSTREAMS: `chat=http://127.0.0.1:${await freePort()}|${chat.url}` },
         });
         platforms.push(edge);
       }
