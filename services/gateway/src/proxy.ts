@@ -5,6 +5,7 @@ import type { Upstreams } from '@versaai/runtime';
 import { defaultProxySettings, type ProxySettings } from './gateway-config.ts';
 import type { GatewayRoute } from './route-table.ts';
 import { noReplicaProblem, upstreamProblem } from './upstream-errors.ts';
+import { relayBody } from './relay-body.ts';
 import { startActiveHealth } from './upstream/active-health.ts';
 import type { Replica } from './upstream/replica.ts';
 import { classifyFailure, isIdempotent } from './upstream/retry-policy.ts';
@@ -115,7 +116,7 @@ function proxyHandler(route: GatewayRoute, pool: ServicePool, settings: ProxySet
           const failing = isFailingStatus(response.statusCode);
           lease.settle(failing ? 'failure' : 'success');
           record(route.service, failing ? 'upstream_error' : 'ok');
-          upstreamReply.send(response.stream);
+          relayBody(request, upstreamReply, response, route.service);
         },
         onError: (failedReply, { error }) => {
           const kind = classifyFailure(error);

@@ -96,6 +96,23 @@ describe('gateway proxy, passive health (distributed topology)', () => {
     expect(seen.requestId).toBe(response.headers.get('x-request-id'));
   });
 
+  it('streams an answer without content-length as it comes, and answers 502 when a sized body breaks off', async () => {
+    const response = await fetch(`${platform.url}/api/slow/stream`);
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    // The first chunk arrives while the upstream still holds the rest back.
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('first\n');
+    for (const release of slow.held.splice(0)) release();
+    let rest = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    expect(rest).toBe('last\n');
+
+    const broken = await fetch(`${platform.url}/api/slow/broken`);
+    expect(broken.status).toBe(502);
+    expect(broken.headers.get('content-type')).toContain('application/problem+json');
+    expect(await broken.json()).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+  });
+
   it('spreads idle requests over the replicas in turn', async () => {
     const replicas: string[] = [];
     for (let i = 0; i < 4; i++) replicas.push((await json(await fetch(`${platform.url}/api/echo`))).replica);

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 
 /**
  * A real upstream replica on an ephemeral port. It echoes what it received with its own
- * name; `/…/hold` waits until the test releases it; `/ready` answers 200 or 503 from `ready`.
+ * name; `/…/hold` waits until the test releases it; `/…/stream` sends a first chunk (no
+ * content-length) and ends when released; `/…/broken` announces 100 bytes and breaks off after
+ * a few; `/ready` answers 200 or 503 from `ready`.
  * `stop()` closes the port (connections refused) and `start()` opens the same port again.
  */
 export interface TestUpstream {
@@ -46,6 +48,19 @@ export async function startUpstream(name: string): Promise<TestUpstream> {
           return;
         }
         upstream.seen.push({ method: req.method!, url: req.url! });
+        if (req.url?.includes('/stream')) {
+          res.setHeader('content-type', 'text/plain');
+          res.write('first\n');
+          upstream.held.push(() => res.end('last\n'));
+          return;
+        }
+        if (req.url?.includes('/broken')) {
+          res.setHeader('content-type', 'application/json');
+          res.setHeader('content-length', '100');
+          res.write('{"partial":');
+          setTimeout(() => res.socket?.destroy(), 20);
+          return;
+        }
         let body = '';
         req.on('data', (chunk) => { body += chunk; });
         req.on('end', () => {
