@@ -12,11 +12,28 @@ const hasRedis = await requireService('redis', 'distributed authorization matrix
  * An operation with parameters and no entry here fails the matrix, so a new route cannot
  * skip the IDOR check by accident.
  */
-type Resources = { victim: Account; victimSessionId: string; victimApiKeyId: string };
-const otherUsersResource: Record<string, (resources: Resources) => Record<string, string>> = {
-  'DELETE /api/auth/sessions/{id}': (r) => ({ id: r.victimSessionId }),
-  'DELETE /api/auth/api-keys/{id}': (r) => ({ id: r.victimApiKeyId }),
-  'GET /api/users/{id}': (r) => ({ id: r.victim.userId }),
+type Resources = {
+  victim: Account; victimSessionId: string; victimApiKeyId: string;
+  conversationId: string; messageId: string; responseId: string; shareId: string;
+};
+/** The path parameters naming the victim's resource, and a body valid for the route (so only ownership can refuse it). */
+type Attempt = { params: Record<string, string>; body?: unknown };
+const conversation = (r: Resources) => ({ id: r.conversationId });
+const otherUsersResource: Record<string, (resources: Resources) => Attempt> = {
+  'DELETE /api/auth/sessions/{id}': (r) => ({ params: { id: r.victimSessionId } }),
+  'DELETE /api/auth/api-keys/{id}': (r) => ({ params: { id: r.victimApiKeyId } }),
+  'GET /api/users/{id}': (r) => ({ params: { id: r.victim.userId } }),
+  'GET /api/chat/conversations/{id}': (r) => ({ params: conversation(r) }),
+  'PATCH /api/chat/conversations/{id}': (r) => ({ params: conversation(r), body: { title: 'mine now' } }),
+  'DELETE /api/chat/conversations/{id}': (r) => ({ params: conversation(r) }),
+  'POST /api/chat/conversations/{id}/messages': (r) => ({ params: conversation(r), body: { content: 'hello from a stranger' } }),
+  'POST /api/chat/conversations/{id}/messages/{messageId}/edit': (r) => ({ params: { ...conversation(r), messageId: r.messageId }, body: { content: 'edited' } }),
+  'POST /api/chat/conversations/{id}/responses/{responseId}/regenerate': (r) => ({ params: { ...conversation(r), responseId: r.responseId } }),
+  'POST /api/chat/conversations/{id}/responses/{responseId}/cancel': (r) => ({ params: { ...conversation(r), responseId: r.responseId } }),
+  'PUT /api/chat/conversations/{id}/active-branch': (r) => ({ params: conversation(r), body: { messageId: r.messageId } }),
+  'GET /api/chat/conversations/{id}/export': (r) => ({ params: conversation(r) }),
+  'POST /api/chat/conversations/{id}/shares': (r) => ({ params: conversation(r) }),
+  'DELETE /api/chat/shares/{shareId}': (r) => ({ params: { shareId: r.shareId } }),
 };
 
 const isAdminOnly = (operation: ApiOperation) => operation.rule?.roles !== undefined && !operation.rule.roles.includes('user');
@@ -61,8 +78,17 @@ for (const topology of topologies) {
       admin = await createAdmin(base, target.cliEnv);
       const key = await call(base, 'POST', '/api/auth/api-keys', { bearer: victim.bearer, body: { name: 'ci', scopes: ['users:read'] } });
       expect(key.status, JSON.stringify(key.body)).toBe(201);
-      resources = { victim, victimSessionId: victim.sessionId, victimApiKeyId: key.body.id };
-    }, 180_000);
+      const created = await call(base, 'POST', '/api/chat/conversations', { bearer: victim.bearer, body: { title: 'private' } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const sent = await call(base, 'POST', `/api/chat/conversations/${created.body.id}/messages`, { bearer: victim.bearer, body: { content: 'my secret question' } });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+      const share = await call(base, 'POST', `/api/chat/conversations/${created.body.id}/shares`, { bearer: victim.bearer });
+      expect(share.status, JSON.stringify(share.body)).toBe(201);
+      resources = {
+        victim, victimSessionId: victim.sessionId, victimApiKeyId: key.body.id,
+        conversationId: created.body.id, messageId: sent.body.messageId, responseId: sent.body.responseId, shareId: share.body.shareId,
+      };
+    }, 300_000);
 
     afterAll(async () => {
       await target?.stop();
@@ -99,9 +125,9 @@ for (const topology of topologies) {
       expect(missing.map(describeOperation), 'add an entry to otherUsersResource for these operations').toEqual([]);
       const wrong: string[] = [];
       for (const operation of withParams) {
-        const values = otherUsersResource[describeOperation(operation)]!(resources);
-        const response = await call(target.gatewayUrl, operation.method, concretePath(operation, values), {
-          bearer: alice.bearer, body: operation.bodySchema ? {} : undefined,
+        const attempt = otherUsersResource[describeOperation(operation)]!(resources);
+        const response = await call(target.gatewayUrl, operation.method, concretePath(operation, attempt.params), {
+          bearer: alice.bearer, body: attempt.body ?? (operation.bodySchema ? {} : undefined),
         });
         if (response.status !== 404) wrong.push(`${describeOperation(operation)} → ${response.status}`);
       }
@@ -110,6 +136,12 @@ for (const topology of topologies) {
       expect((await call(target.gatewayUrl, 'GET', '/api/users/me', { bearer: resources.victim.bearer })).status).toBe(200);
       const keys = await call(target.gatewayUrl, 'GET', '/api/auth/api-keys', { bearer: resources.victim.bearer });
       expect(keys.body.apiKeys).toEqual(expect.arrayContaining([expect.objectContaining({ id: resources.victimApiKeyId })]));
+      // The victim's conversation is untouched: same title, one question, and the share still opens.
+      const mine = await call(target.gatewayUrl, 'GET', `/api/chat/conversations/${resources.conversationId}`, { bearer: resources.victim.bearer });
+      expect(mine.status).toBe(200);
+      expect(mine.body.conversation.title).toBe('private');
+      expect(mine.body.messages.filter((message: { role: string }) => message.role === 'user').map((message: { content: string }) => message.content)).toEqual(['my secret question']);
+      expect((await call(target.gatewayUrl, 'GET', `/api/chat/shared/${resources.shareId}`)).status).toBe(200);
     });
 
     it('answers 401 on every route that needs a token once an admin disables the user', async () => {

@@ -59,7 +59,7 @@ for (const topology of topologies) {
     beforeAll(async () => {
       target = await topology.start();
       victim = await signUp(target.gatewayUrl, 'victim');
-    }, 180_000);
+    }, 300_000);
 
     afterAll(async () => {
       await target?.stop();

@@ -9,8 +9,9 @@ export async function snapshotRows(platform: RunningPlatform): Promise<Record<st
     const db = hosted.context.db as Kysely<unknown>;
     const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
     for (const { name } of tables.rows) {
-      const rows = await sql`select * from ${sql.table(name)} order by rowid`.execute(db);
-      digests[`${service}.${name}`] = `${rows.rows.length}:${createHash('sha256').update(JSON.stringify(rows.rows)).digest('hex')}`;
+      // Sorted here rather than by rowid: FTS5's shadow tables are WITHOUT ROWID.
+      const rows = (await sql`select * from ${sql.table(name)}`.execute(db)).rows.map((row) => JSON.stringify(row)).sort();
+      digests[`${service}.${name}`] = `${rows.length}:${createHash('sha256').update(rows.join('\n')).digest('hex')}`;
     }
   }
   return digests;

@@ -23,9 +23,16 @@ export interface Target {
 // Rate limiting has its own tests.
 const OPEN_BUDGETS = { RATE_LIMIT_CREDENTIALS: '1000000/60s', RATE_LIMIT_STANDARD: '1000000/60s' };
 
-export async function startAllInOne(): Promise<Target> {
+export interface TargetOptions {
+  /** Added to every process's environment (e.g. the AI provider a test points at its fake LLM). */
+  env?: Record<string, string>;
+  /** Chat service processes (distributed only). */
+  chatReplicas?: number;
+}
+
+export async function startAllInOne(opts: TargetOptions = {}): Promise<Target> {
   const dataDir = await tempDataDir();
-  const env = { ...CLEAN_ENV, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VERSAAI_DATA_DIR: dataDir.dir, ...OPEN_BUDGETS };
+  const env = { ...CLEAN_ENV, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VERSAAI_DATA_DIR: dataDir.dir, ...OPEN_BUDGETS, ...opts.env };
   const platform = await startPlatform({ services: allServices, gateway, env });
   return {
     topology: 'all-in-one',
@@ -41,7 +48,7 @@ export async function startAllInOne(): Promise<Target> {
   };
 }
 
-export async function startDistributed(): Promise<Target> {
+export async function startDistributed(opts: TargetOptions = {}): Promise<Target> {
   const dataDir = await tempDataDir();
   let database: TestDatabase | undefined;
   let redis: TestRedisPrefix | undefined;
@@ -58,27 +65,36 @@ export async function startDistributed(): Promise<Target> {
     redis = createTestRedisPrefix();
     const keyFile = join(dataDir.dir, 'auth-keys.json');
     await ensureKeyFile(keyFile);
-    const [gatewayPort, authPort, usersPort, chatPort, aiPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const [gatewayPort, authPort, usersPort, aiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const chatPorts: number[] = [];
+    for (let replica = 0; replica < (opts.chatReplicas ?? 1); replica++) chatPorts.push(await freePort());
     const url = (port: number) => `http://127.0.0.1:${port}`;
     const shared = {
       ...CLEAN_ENV, ...OPEN_BUDGETS, HOST: '127.0.0.1', LOG_LEVEL: 'warn', VERSAAI_DATA_DIR: dataDir.dir,
       DATABASE_URL: database.url, REDIS_URL: redis.url, VERSAAI_REDIS_PREFIX: redis.prefix,
-      AUTH_KEYS_FILE: keyFile, AUTH_JWKS_URL: `${url(authPort!)}/api/auth/.well-known/jwks.json`,
+      AUTH_KEYS_FILE: keyFile, AUTH_JWKS_URL: `${url(authPort!)}/api/auth/.well-known/jwks.json`, ...opts.env,
     };
     processes.push(runCli('auth', ['start', '--service', 'auth'], { ...shared, PORT: String(authPort) }));
     processes.push(runCli('users', ['start', '--service', 'users'], { ...shared, PORT: String(usersPort) }));
-    processes.push(runCli('chat', ['start', '--service', 'chat'], { ...shared, PORT: String(chatPort) }));
+    chatPorts.forEach((port, replica) => processes.push(runCli(`chat-${replica + 1}`, ['start', '--service', 'chat'], { ...shared, PORT: String(port) })));
     processes.push(runCli('ai', ['start', '--service', 'ai'], { ...shared, PORT: String(aiPort) }));
     processes.push(runCli('gateway', ['start', '--service', 'gateway'], {
-      ...shared, PORT: String(gatewayPort), VERSAAI_UPSTREAMS: `auth=${url(authPort!)},users=${url(usersPort!)},chat=${url(chatPort!)},ai=${url(aiPort!)}`,
+      ...shared, PORT: String(gatewayPort), VERSAAI_UPSTREAMS: `auth=${url(authPort!)},users=${url(usersPort!)},chat=${chatPorts.map(url).join('|')},ai=${url(aiPort!)}`,
     }));
-    const serviceUrls = { auth: url(authPort!), users: url(usersPort!), chat: url(chatPort!), ai: url(aiPort!) };
-    const all = [...Object.values(serviceUrls), url(gatewayPort!)];
+    const serviceUrls: Record<string, string> = { auth: url(authPort!), users: url(usersPort!), chat: url(chatPorts[0]!), ai: url(aiPort!) };
+    chatPorts.forEach((port, replica) => { serviceUrls[`chat-${replica + 1}`] = url(port); });
+    const all = [...new Set([...Object.values(serviceUrls), url(gatewayPort!)])];
+    let notReady: string[] = [];
+    // Six or more processes compile and migrate at once; a loaded CI machine needs the time.
     await waitFor(async () => {
-      const statuses = await Promise.all(all.map(async (each) => (await fetch(`${each}/ready`).catch(() => undefined))?.status));
-      return statuses.every((status) => status === 200) ? true : undefined;
-    }, { timeoutMs: 90_000, intervalMs: 200 }).catch((error: Error) => {
-      throw new Error(`${error.message}\n${processes.map((p) => `--- ${p.name}\n${p.output()}`).join('\n')}`);
+      const answers = await Promise.all(all.map(async (each) => {
+        const response = await fetch(`${each}/ready`).catch(() => undefined);
+        return { each, status: response?.status, body: response ? await response.text() : 'no answer' };
+      }));
+      notReady = answers.filter((answer) => answer.status !== 200).map((answer) => `${answer.each} → ${answer.status}: ${answer.body}`);
+      return notReady.length === 0 ? true : undefined;
+    }, { timeoutMs: 180_000, intervalMs: 200 }).catch((error: Error) => {
+      throw new Error(`${error.message}\nnot ready: ${notReady.join('; ')}\n${processes.map((p) => `--- ${p.name}\n${p.output()}`).join('\n')}`);
     });
     const { HOST: _host, ...cliEnv } = shared;
     return { topology: 'distributed', gatewayUrl: url(gatewayPort!), serviceUrls, cliEnv, keyFile, stop: stopAll };
