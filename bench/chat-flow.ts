@@ -9,11 +9,12 @@
  * Run with `npm run bench:chat-flow` (see bench/README.md).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { postgresTestUrl, redisTestUrl, requireService } from '@versaai/testing';
+import { postgresTestUrl, redisTestUrl, requireService, waitFor } from '@versaai/testing';
 import { login, registerUser } from './lib/api-client.ts';
 import { ChatApi } from './lib/chat-client.ts';
 import { measureChatConcurrency, measureDirectConcurrency, type BenchUserSession } from './lib/chat-concurrency.ts';
@@ -46,6 +47,8 @@ const { values: args } = parseArgs({
     'token-delay-ms': { type: 'string', default: '5' },
     // Profiles every platform process (node --cpu-prof) and adds the summaries to the result (written with a -cpu-prof suffix).
     'cpu-prof': { type: 'boolean', default: false },
+    // With --cpu-prof: keep the raw <pid>.cpuprofile files here (open them in Chrome DevTools) instead of a temp dir.
+    'profile-dir': { type: 'string' },
   },
 });
 
@@ -90,28 +93,42 @@ log(`fake LLM at ${llm.url} (${llm.tokens} tokens, one every ${llm.tokenDelayMs}
 
 const platformEnv = chatPlatformEnv(llm, { concurrency: concurrencyOptions.conversations });
 
-interface Profiling { env: Record<string, string>; collect(topology: RunningTopology): Promise<NamedProfile[]>; remove(): Promise<void> }
+interface Profiling {
+  env: Record<string, string>;
+  /** Starts (first call) or stops (second call) the profiler in every platform process. */
+  toggle(topology: RunningTopology): void;
+  collect(topology: RunningTopology): Promise<NamedProfile[]>;
+  remove(): Promise<void>;
+}
 
-/** With --cpu-prof: NODE_OPTIONS makes every platform child write a V8 profile when it exits; they are matched by pid. */
+const PROFILER_PRELOAD = fileURLToPath(new URL('./lib/chat-profiler-preload.ts', import.meta.url));
+
+/** With --cpu-prof: a preload lets every platform child be profiled over the measured window only (SIGUSR2 on, SIGUSR2 off). */
 async function profiling(): Promise<Profiling | undefined> {
   if (!args['cpu-prof']) return undefined;
-  const dir = await mkdtemp(join(tmpdir(), 'versaai-chat-prof-'));
-  const forget = onInterrupt(() => rm(dir, { recursive: true, force: true }));
+  const keep = args['profile-dir'];
+  if (keep) await mkdir(keep, { recursive: true });
+  const dir = keep ?? await mkdtemp(join(tmpdir(), 'versaai-chat-prof-'));
+  const forget = onInterrupt(async () => { if (!keep) await rm(dir, { recursive: true, force: true }); });
   return {
-    env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` },
+    env: { NODE_OPTIONS: `--import tsx --import ${PROFILER_PRELOAD}`, BENCH_CPU_PROF_DIR: dir },
+    toggle(topology) {
+      for (const child of topology.processes()) if (child.pid !== undefined) process.kill(child.pid, 'SIGUSR2');
+    },
     async collect(topology) {
-      const files = await readdir(dir);
       const profiles: NamedProfile[] = [];
       for (const process of topology.processes()) {
-        const file = files.find((name) => name.endsWith('.cpuprofile') && name.split('.')[3] === String(process.pid));
-        if (!file) continue;
+        const file = `${process.pid}.cpuprofile`;
+        // Written by the child once the second signal reached it.
+        await waitFor(async () => ((await readdir(dir)).includes(file) ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 }).catch(() => {});
+        if (!(await readdir(dir)).includes(file)) continue;
         const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as Profile;
         profiles.push({ process: process.name, summary: summarizeProfile(profile, 20, PROFILE_AREAS) });
       }
       return profiles;
     },
     async remove() {
-      await rm(dir, { recursive: true, force: true });
+      if (!keep) await rm(dir, { recursive: true, force: true });
       forget();
     },
   };
@@ -170,20 +187,21 @@ async function runFirstDelta(name: 'all-in-one' | 'distributed'): Promise<void> 
   try {
     const [session] = await userSessions(topology.url, 1, `fd-${name}`);
     try {
+      prof?.toggle(topology);
       const result = await measureFirstDelta(session!.api, session!.stream, llm, firstDeltaOptions);
+      prof?.toggle(topology);
+      const profiles = prof ? await prof.collect(topology) : [];
       log(`  chat p50 ${result.chatMs.p50.toFixed(2)} ms, direct p50 ${result.directMs.p50.toFixed(2)} ms → added p50 ${result.addedMs.p50.toFixed(2)} / p90 ${result.addedMs.p90.toFixed(2)} / p99 ${result.addedMs.p99.toFixed(2)} ms (${result.samples} samples, ${result.badAnswers} bad, ${result.errors.length} errors)`);
+      const stages = result.stagesMs;
+      log(`  stages p50: POST → queued ${stages.postToQueued.p50.toFixed(2)} ms, queued → streaming ${stages.queuedToStreaming.p50.toFixed(2)} ms, streaming → first delta ${stages.streamingToFirstDelta.p50.toFixed(2)} ms; POST → 202 ${result.acceptedMs.p50.toFixed(2)} ms`);
       for (const error of result.errors) log(`  error: ${error}`);
-      firstDelta.push({ topology: name, description: DESCRIPTIONS[name], result, processes: topology.processes(), profiles: [] });
+      firstDelta.push({ topology: name, description: DESCRIPTIONS[name], result, processes: topology.processes(), profiles });
     } finally {
       await closeSessions([session!]);
     }
   } finally {
     await topology.stop();
-    if (prof) {
-      const last = firstDelta.at(-1);
-      if (last?.topology === name) last.profiles = await prof.collect(topology);
-      await prof.remove();
-    }
+    await prof?.remove();
   }
 }
 
@@ -203,7 +221,7 @@ async function runConcurrency(name: 'all-in-one' | 'distributed'): Promise<void>
       }));
       const clientBefore = process.cpuUsage();
       const clientStart = nowMs();
-      const result = await measureChatConcurrency(sessions, concurrencyOptions, log);
+      const result = await measureChatConcurrency(sessions, concurrencyOptions, log, () => prof?.toggle(topology));
       const clientCores = ((process.cpuUsage(clientBefore).user + process.cpuUsage(clientBefore).system) / 1000) / (nowMs() - clientStart);
       for (const sample of samples) {
         sample.memoryAfter = processMemory(sample.pid);
@@ -226,18 +244,14 @@ async function runConcurrency(name: 'all-in-one' | 'distributed'): Promise<void>
         health: topology.processes(),
         clientCores,
         fakeLlmCpuSeconds: llmCpuBefore === undefined || llmCpuAfter === undefined ? undefined : llmCpuAfter - llmCpuBefore,
-        profiles: [],
+        profiles: prof ? await prof.collect(topology) : [],
       });
     } finally {
       await closeSessions(sessions);
     }
   } finally {
     await topology.stop();
-    if (prof) {
-      const last = concurrency.at(-1);
-      if (last?.topology === name) last.profiles = await prof.collect(topology);
-      await prof.remove();
-    }
+    await prof?.remove();
   }
 }
 

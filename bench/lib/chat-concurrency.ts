@@ -94,7 +94,8 @@ export async function measureDirectConcurrency(llm: FakeLlmProcess, opts: Concur
 
 interface Sent { user: BenchUserSession; timing: SendTiming; track: ResponseTrack }
 
-export async function measureChatConcurrency(users: BenchUserSession[], opts: ConcurrencyOptions, log: (line: string) => void): Promise<ChatConcurrencyResult> {
+/** `window(true)` is called just before the first send, `window(false)` after the last answer ended (before the checks). */
+export async function measureChatConcurrency(users: BenchUserSession[], opts: ConcurrencyOptions, log: (line: string) => void, window: (open: boolean) => void = () => {}): Promise<ChatConcurrencyResult> {
   // Conversations are created before the clock starts, a few at a time.
   const owners: Array<{ user: BenchUserSession; conversationId: string }> = [];
   for (let first = 0; first < opts.conversations; first += 16) {
@@ -110,6 +111,7 @@ export async function measureChatConcurrency(users: BenchUserSession[], opts: Co
   const errors: string[] = [];
   let started = 0;
   let failed = 0;
+  window(true);
   const startedAt = nowMs();
   const progress = setInterval(() => log(`    … ${ends.length} answers completed, ${failed} failed, ${((nowMs() - startedAt) / 1000).toFixed(0)} s`), 10_000);
   try {
@@ -136,6 +138,7 @@ export async function measureChatConcurrency(users: BenchUserSession[], opts: Co
     }));
   } finally {
     clearInterval(progress);
+    window(false);
   }
   const run = throughput(startedAt, ends, answerMs, started, failed, errors);
   const checked = await checkAgainstStored(sent, opts.timeoutMs);

@@ -28,6 +28,13 @@ export interface FirstDeltaResult {
   addedMs: { p50: number; p90: number; p99: number };
   /** Per sample chat − the direct sample taken right after it, summarized (a cross-check of the above). */
   pairedAddedMs: LatencySummary;
+  /**
+   * Where the chat flow's time to first delta goes, from the arrival of the answer's entries on
+   * the socket: POST → `status queued` (chat's transaction, the event to the AI service, its job
+   * claimed and admitted), `queued` → `status streaming` (the upstream call until its first
+   * token), `streaming` → first `delta` (the delta held by the stream writer before appending).
+   */
+  stagesMs: { postToQueued: LatencySummary; queuedToStreaming: LatencySummary; streamingToFirstDelta: LatencySummary };
   /** POST → its 202, for comparison with the first delta (the delta may arrive first). */
   acceptedMs: LatencySummary;
   /** First delta → `end` on the socket, against the direct stream's first token → end. */
@@ -50,6 +57,7 @@ export async function measureFirstDelta(api: ChatApi, stream: UserStream, llm: F
   const accepted: number[] = [];
   const chatStream: number[] = [];
   const directStream: number[] = [];
+  const stages = { postToQueued: [] as number[], queuedToStreaming: [] as number[], streamingToFirstDelta: [] as number[] };
   const errors: string[] = [];
   let badAnswers = 0;
 
@@ -72,6 +80,12 @@ export async function measureFirstDelta(api: ChatApi, stream: UserStream, llm: F
       accepted.push(sent.acceptedAt - sent.sentAt);
       chatStream.push(track.end!.at - track.firstDeltaAt);
       directStream.push(peer.endAt - peer.firstTokenAt);
+      const { queued, streaming } = track.statusAt;
+      if (queued !== undefined && streaming !== undefined) {
+        stages.postToQueued.push(queued - sent.sentAt);
+        stages.queuedToStreaming.push(streaming - queued);
+        stages.streamingToFirstDelta.push(track.firstDeltaAt - streaming);
+      }
     } catch (error) {
       errors.push(`sample ${index}: ${(error as Error).message}`);
       if (errors.length >= 10) break;
@@ -86,6 +100,11 @@ export async function measureFirstDelta(api: ChatApi, stream: UserStream, llm: F
     directMs,
     addedMs: { p50: chatMs.p50 - directMs.p50, p90: chatMs.p90 - directMs.p90, p99: chatMs.p99 - directMs.p99 },
     pairedAddedMs: summarizeLatencies(paired),
+    stagesMs: {
+      postToQueued: summarizeLatencies(stages.postToQueued),
+      queuedToStreaming: summarizeLatencies(stages.queuedToStreaming),
+      streamingToFirstDelta: summarizeLatencies(stages.streamingToFirstDelta),
+    },
     acceptedMs: summarizeLatencies(accepted),
     chatStreamMs: summarizeLatencies(chatStream),
     directStreamMs: summarizeLatencies(directStream),

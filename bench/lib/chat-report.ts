@@ -87,7 +87,7 @@ function profileSection(profiles: NamedProfile[]): string[] {
   const lines: string[] = [];
   for (const { process, summary } of profiles) {
     const busy = summary.byArea.filter((area) => !area.area.startsWith('idle')).reduce((sum, area) => sum + area.ms, 0);
-    lines.push('', `CPU profile of **${process}** (\`node --cpu-prof\`, whole process life; ${int(summary.totalMs)} ms sampled, ${int(busy)} ms not idle):`, '');
+    lines.push('', `CPU profile of **${process}** (V8 sampling profiler at 1 ms, over the measured window only; ${int(summary.totalMs)} ms sampled, ${int(busy)} ms not idle):`, '');
     lines.push('| area (self time) | ms | share of samples |', '|---|---|---|');
     for (const area of summary.byArea) lines.push(`| ${area.area} | ${int(area.ms)} | ${(area.share * 100).toFixed(1)} % |`);
     lines.push('', '| function (self time) | area | ms | share |', '|---|---|---|---|');
@@ -131,6 +131,9 @@ function markdown(results: ChatFlowResults): string {
       lines.push(summaryRow('direct: request → first token (peer)', result.directMs));
       lines.push(`| **added** (chat pN − direct pN) | | **${ms(result.addedMs.p50)}** | ${ms(result.addedMs.p90)} | ${ms(result.addedMs.p99)} | |`);
       lines.push(summaryRow('paired added (per sample)', result.pairedAddedMs));
+      lines.push(summaryRow('stage: POST → `status queued` on socket', result.stagesMs.postToQueued));
+      lines.push(summaryRow('stage: `queued` → `status streaming` (upstream call to its first token)', result.stagesMs.queuedToStreaming));
+      lines.push(summaryRow('stage: `streaming` → first `delta` (held by the stream writer)', result.stagesMs.streamingToFirstDelta));
       lines.push(summaryRow('POST → 202', result.acceptedMs));
       lines.push(summaryRow('chat: first delta → end', result.chatStreamMs));
       lines.push(summaryRow('direct: first token → end', result.directStreamMs));

@@ -11,6 +11,8 @@ export interface ResponseTrack {
   responseId: string;
   /** nowMs() when the frame holding the first `delta` entry arrived (before parsing it). */
   firstDeltaAt: number | undefined;
+  /** nowMs() when the `status` entries arrived: where the time before the first delta goes. */
+  statusAt: { queued?: number; streaming?: number };
   /** Every seq received, in arrival order (duplicates kept, so they can be counted). */
   seqs: number[];
   /** Deltas concatenated; a `reset` entry starts it over, as a client must. */
@@ -64,7 +66,7 @@ export class UserStream {
   private track(responseId: string): ResponseTrack {
     let track = this.tracks.get(responseId);
     if (!track) {
-      track = { responseId, firstDeltaAt: undefined, seqs: [], text: '', deltas: 0, resets: 0, end: undefined };
+      track = { responseId, firstDeltaAt: undefined, statusAt: {}, seqs: [], text: '', deltas: 0, resets: 0, end: undefined };
       this.tracks.set(responseId, track);
     }
     return track;
@@ -81,6 +83,8 @@ export class UserStream {
         track.firstDeltaAt ??= at;
         track.text += event.text ?? '';
         track.deltas++;
+      } else if (event.type === 'status' && (event.status === 'queued' || event.status === 'streaming')) {
+        track.statusAt[event.status] ??= at;
       } else if (event.type === 'reset') {
         track.text = '';
         track.resets++;
