@@ -71,6 +71,12 @@ export function createHttpApp(opts: HttpAppOptions): FastifyInstance {
       done(problem.serviceUnavailable('SHUTTING_DOWN', 'The server is shutting down; retry on another instance.'));
       return;
     }
+    // A NUL byte is never part of a legitimate path or query value, and PostgreSQL refuses it in
+    // text (22021): refuse it here once, instead of in every route that passes an id to a query.
+    if (request.url.includes('%00')) {
+      done(problem.badRequest('INVALID_REQUEST_TARGET', 'The request path or query contains a NUL byte.'));
+      return;
+    }
     // Everything after this hook runs inside the context: Fastify carries the async scope across
     // body parsing (AsyncResource), so route handlers see it too (tested over a real socket).
     requestContext.run({ requestId: request.id, correlationId: request.correlationId }, done);

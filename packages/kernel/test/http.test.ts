@@ -233,6 +233,21 @@ describe('problem+json errors', () => {
     await expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
+  it('refuses a NUL byte in the path or the query with 400 INVALID_REQUEST_TARGET before any route sees it', async () => {
+    const { app } = build();
+    let reached = 0;
+    app.get('/items/:id', async () => ({ reached: ++reached }));
+    for (const url of ['/items/abc%00def', '/items/abc?q=x%00']) {
+      const response = await app.inject({ url });
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json().code).toBe('INVALID_REQUEST_TARGET');
+    }
+    expect(reached).toBe(0);
+    // An escaped percent sign followed by zeros is ordinary text.
+    expect((await app.inject({ url: '/items/100%2500' })).statusCode).toBe(200);
+  });
+
   it('maps unknown routes to 404 NOT_FOUND without the query string in instance', async () => {
     const { app } = build();
     const response = await app.inject({ url: '/api/nope?token=abc' });
