@@ -7,7 +7,7 @@ import { conversationsRepository } from '../conversations/conversations-reposito
 import { conversationNotFound, invalidParent, messageNotEditable, messageNotFound, responseInProgress, responseNotFound } from '../problems.ts';
 import type { Db } from '../rows.ts';
 import { checkContent } from '../text-checks.ts';
-import { newMessageRow, toMessage } from './message-row.ts';
+import { newMessageRow, toMessage, type MessageRow } from './message-row.ts';
 import { messagesRepository } from './messages-repository.ts';
 
 export interface GenerationParameters { temperature?: number; maxTokens?: number; cache?: boolean }
@@ -47,12 +47,13 @@ async function insertExchange(deps: ChatDeps, trx: Db, publish: Publish, userId:
   parameters?: GenerationParameters;
 }): Promise<Created> {
   const now = nowIso(deps);
-  const rows = [];
-  let question: { id: string; content: string; parentId: string | null };
-  if ('existing' in exchange.question) {
-    question = { id: exchange.question.existing.id, content: exchange.question.existing.content, parentId: exchange.question.existing.parentId };
-  } else {
-    question = { id: uuidv7(), content: exchange.question.content, parentId: exchange.question.parentId };
+  const rows: MessageRow[] = [];
+  const asked = exchange.question;
+  const existing = 'existing' in asked ? asked.existing : undefined;
+  const question = 'existing' in asked
+    ? { id: asked.existing.id, content: asked.existing.content, parentId: asked.existing.parentId }
+    : { id: uuidv7(), content: asked.content, parentId: asked.parentId };
+  if (!existing) {
     rows.push(newMessageRow({ id: question.id, conversationId: conversation.id, userId, parentId: question.parentId, role: 'user', content: question.content, status: 'completed', now }));
   }
   const responseId = uuidv7();
@@ -69,7 +70,8 @@ async function insertExchange(deps: ChatDeps, trx: Db, publish: Publish, userId:
     ...(exchange.model === undefined ? {} : { model: exchange.model }),
     history,
     parameters: exchange.parameters ?? {},
-    generateTitle: !('existing' in exchange.question) && question.parentId === null && conversation.titleSource !== 'user' && conversation.title === null,
+    // The first question of an untitled conversation (also when that question is edited).
+    generateTitle: !existing && question.parentId === null && conversation.titleSource !== 'user' && conversation.title === null,
   }, { source: 'chat', key: conversation.id })]);
   return {
     accepted: { conversationId: conversation.id, messageId: question.id, responseId },
