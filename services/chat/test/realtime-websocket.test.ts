@@ -159,5 +159,8 @@ describe('chat realtime over WebSocket', () => {
     expect(await slow.closed).toMatchObject({ code: 4008 });
     // What was queued for it stayed near the 64 KiB limit plus the kernel's socket buffers: a fraction of the 16 MB appended.
     expect(slow.entriesOf(ref.responseId).length).toBeLessThan(appended / 2);
+    const metrics = await (await fetch(`${platform.url}/metrics`)).text();
+    expect(metrics).toMatch(/versaai_chat_stream_drops_total\{transport="websocket",reason="slow_consumer"\} 1\b/);
+    expect(metrics).toMatch(/versaai_chat_stream_connections\{transport="websocket"\} [1-9]/);
   });
 });

@@ -14,6 +14,8 @@ export interface RealtimeHub {
   /** Adds a session of its user; resolves once that user's streams and notifications reach it. */
   join(session: StreamSession): Promise<() => void>;
   connections(): number;
+  /** Users with a live subscription here. */
+  users(): number;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export function createRealtimeHub(deps: { streams: ResponseStreamStore; pubsub: 
       return () => leave(userId, joined, session);
     },
     connections: () => connections,
+    users: () => users.size,
     async close() {
       const channels = [...users.values()];
       users.clear();

@@ -6,6 +6,7 @@ import { CLOSE_CODES } from './frames.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { parseRealtimeConfig } from './realtime-config.ts';
 import { createRealtimeHub } from './realtime-hub.ts';
+import { createRealtimeMetrics } from './realtime-metrics.ts';
 import { sseRoute } from './sse-route.ts';
 import { streamAuthenticator } from './stream-auth.ts';
 import { websocketRoute, type StreamRouteDeps } from './websocket-route.ts';
@@ -46,7 +47,8 @@ export async function realtimeRoutes(app: FastifyInstance, ctx: ServiceContext):
     }
     done();
   });
-  const deps: StreamRouteDeps = { hub, streams: ctx.responseStreams, heartbeat, config, logger, authenticate: streamAuthenticator(ctx.revocations) };
+  const metrics = createRealtimeMetrics(ctx.metrics.registry, () => hub.users());
+  const deps: StreamRouteDeps = { hub, streams: ctx.responseStreams, heartbeat, config, logger, metrics, authenticate: streamAuthenticator(ctx.revocations) };
   await websocketRoute(app, deps);
   await sseRoute(app, deps);
   app.addHook('onClose', async () => {

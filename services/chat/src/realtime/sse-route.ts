@@ -61,12 +61,14 @@ export async function sseRoute(app: FastifyInstance, deps: StreamRouteDeps): Pro
       'x-accel-buffering': 'no',
     });
     raw.flushHeaders();
+    deps.metrics.opened('sse');
 
     let closed = false;
     const write = (text: string) => {
       if (closed) return;
       if (raw.writableLength > deps.config.maxBufferedBytes) {
         closed = true;
+        deps.metrics.dropped('sse', 'slow_consumer');
         deps.logger.warn({ userId: identity.userId, bufferedBytes: raw.writableLength }, 'realtime SSE client too slow; dropping it');
         raw.destroy();
         return;
@@ -80,6 +82,7 @@ export async function sseRoute(app: FastifyInstance, deps: StreamRouteDeps): Pro
     const session = new StreamSession(identity.userId, peer, deps.streams);
     const stopBeating = deps.heartbeat.add({ beat: () => write(': ping\n\n') });
     const expiry = setTimeout(() => {
+      deps.metrics.dropped('sse', 'token_expired');
       write(`data: ${errorFrame('AUTH_TOKEN_EXPIRED', 'The access token expired: reconnect with a fresh one.')}\n\n`);
       closed = true;
       raw.end();
@@ -93,6 +96,7 @@ export async function sseRoute(app: FastifyInstance, deps: StreamRouteDeps): Pro
     };
     open.add(end);
     raw.on('close', () => {
+      deps.metrics.closed('sse');
       open.delete(end);
       closed = true;
       clearTimeout(expiry);

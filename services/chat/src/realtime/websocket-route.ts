@@ -7,6 +7,7 @@ import { CLOSE_CODES, errorFrame, parseClientFrame } from './frames.ts';
 import type { Heartbeat } from './heartbeat.ts';
 import type { RealtimeConfig } from './realtime-config.ts';
 import type { RealtimeHub } from './realtime-hub.ts';
+import type { RealtimeMetrics } from './realtime-metrics.ts';
 import { msUntilExpiry } from './stream-auth.ts';
 import { StreamSession, type StreamPeer } from './stream-session.ts';
 
@@ -16,6 +17,7 @@ export interface StreamRouteDeps {
   heartbeat: Heartbeat;
   config: RealtimeConfig;
   logger: Logger;
+  metrics: RealtimeMetrics;
   authenticate(request: FastifyRequest): Promise<Identity>;
 }
 
@@ -33,6 +35,7 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
   }, (socket: WebSocket, request) => {
     const identity = request.identity!;
     let dropped = false;
+    deps.metrics.opened('websocket');
 
     const send = (frame: string) => {
       if (dropped || socket.readyState !== socket.OPEN) return;
@@ -41,6 +44,7 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
         // Stop queuing at once; the close frame waits behind what is buffered, and ws
         // terminates the socket if the client never reads it.
         dropped = true;
+        deps.metrics.dropped('websocket', 'slow_consumer');
         deps.logger.warn({ userId: identity.userId, bufferedBytes: socket.bufferedAmount }, 'realtime client too slow; dropping its socket');
         socket.close(CLOSE_CODES.slowConsumer, 'slow consumer');
         return;
@@ -57,6 +61,7 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
     const stopBeating = deps.heartbeat.add({
       beat() {
         if (!alive) {
+          deps.metrics.dropped('websocket', 'heartbeat');
           socket.terminate();
           return;
         }
@@ -64,12 +69,16 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
         socket.ping();
       },
     });
-    const expiry = setTimeout(() => socket.close(CLOSE_CODES.authExpired, 'token expired'), msUntilExpiry(identity));
+    const expiry = setTimeout(() => {
+      deps.metrics.dropped('websocket', 'token_expired');
+      socket.close(CLOSE_CODES.authExpired, 'token expired');
+    }, msUntilExpiry(identity));
     expiry.unref();
 
     const joined = deps.hub.join(session);
     let leave: (() => void) | undefined;
     socket.on('close', () => {
+      deps.metrics.closed('websocket');
       clearTimeout(expiry);
       stopBeating();
       leave?.();
