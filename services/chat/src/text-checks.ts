@@ -14,7 +14,14 @@ export function checkTitle(value: string, path = 'body.title'): string {
 /** Message text is kept as written (leading spaces and code indentation matter) but may not be blank. */
 export function checkContent(value: string, path = 'body.content'): string {
   if (value.trim().length === 0) throw validationFailed([{ path, message: 'must not be blank' }]);
+  // PostgreSQL text cannot hold NUL; no real message contains one.
+  if (value.includes('\u0000')) throw validationFailed([{ path, message: 'must not contain NUL characters' }]);
   return value;
+}
+
+/** Text from elsewhere (a model's answer) stored as it came, except NUL, which PostgreSQL text cannot hold. */
+export function storableText(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
 }
 
 /** A title proposed by a model: one line of at most `max` characters, or nothing usable. */

@@ -39,6 +39,10 @@ describeOnBothDialects('chat: conversation routes', (harness) => {
     const cursor = await chat.call({ url: '/conversations?cursor=not-a-cursor', as: 'alice' });
     expect(cursor.statusCode).toBe(400);
     expect(cursor.json().code).toBe('CHAT_INVALID_CURSOR');
+    for (const forged of [[0, '2025-01-01T00:00:00.000Z', 'a\u0000b'], [0, '-000001-01-01T00:00:00.000Z', 'abc'], [2, '2025-01-01T00:00:00.000Z', 'abc'], { before: 'x' }]) {
+      const encoded = Buffer.from(JSON.stringify(forged)).toString('base64url');
+      expect((await chat.call({ url: `/conversations?cursor=${encoded}`, as: 'alice' })).json().code).toBe('CHAT_INVALID_CURSOR');
+    }
     expect((await chat.call({ url: '/conversations?limit=0', as: 'alice' })).json().code).toBe('VALIDATION_FAILED');
     expect((await chat.call({ method: 'PATCH', url: '/conversations/x', as: 'alice', body: {} })).json().code).toBe('VALIDATION_FAILED');
   });

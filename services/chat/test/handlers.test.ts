@@ -62,6 +62,12 @@ describeOnBothDialects('chat: event handlers', (harness) => {
     expect(await answerOf('hal', cancelled)).toMatchObject({ status: 'cancelled', content: 'Stopped he', errorCode: null, finishReason: 'cancelled' });
   });
 
+  it('stores a NUL a model produced as U+FFFD rather than failing the event', async () => {
+    const accepted = await exchange('ivy');
+    await chat.handled(await generated('ivy', accepted, { status: 'completed', content: 'odd\u0000byte' }));
+    expect(await answerOf('ivy', accepted)).toMatchObject({ status: 'completed', content: 'odd\uFFFDbyte' });
+  });
+
   it("ignores an answer event naming another user's message", async () => {
     const accepted = await exchange('ida');
     await chat.handled(await generated('intruder', accepted, { status: 'completed', content: 'forged' }));

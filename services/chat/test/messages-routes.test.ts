@@ -190,6 +190,10 @@ describeOnBothDialects('chat: message routes', (harness) => {
       { content: 'hi', parameters: { temperature: 3 } },
       { content: 'hi', parameters: { topK: 3 } },
       { content: 42 },
+      { content: 'a\u0000b' },
+      { content: 'hi', model: 'gpt\u0000' },
+      { content: 'hi', parentId: 'a\u0000b' },
+      { content: 'hi', parentId: '../etc' },
     ];
     for (const body of cases) {
       const response = await chat.call({ method: 'POST', url: `/conversations/${conversationId}/messages`, as: 'eve', body });

@@ -22,7 +22,9 @@ export function decodeListCursor(cursor: string): ListPosition {
   }
   if (!Array.isArray(state) || state.length !== 3) throw invalidCursor();
   const [pinned, lastMessageAt, id] = state as unknown[];
+  // Only what this endpoint writes: an ISO time of a four-digit year and an id (nothing PostgreSQL would refuse).
   if ((pinned !== 0 && pinned !== 1) || typeof lastMessageAt !== 'string' || typeof id !== 'string'
-    || Number.isNaN(Date.parse(lastMessageAt)) || id.length === 0 || id.length > 64) throw invalidCursor();
+    || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(lastMessageAt) || Number.isNaN(Date.parse(lastMessageAt))
+    || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw invalidCursor();
   return { pinned: pinned === 1, lastMessageAt: new Date(lastMessageAt).toISOString(), id };
 }

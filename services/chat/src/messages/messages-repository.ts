@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { UNFINISHED_MESSAGE_STATUSES, type Message } from '../api-types.ts';
 import type { Db } from '../rows.ts';
+import { storableText } from '../text-checks.ts';
 import { toMessage, type MessageRow } from './message-row.ts';
 
 /** The final state of an answer, from the AI service or the reaper. */
@@ -108,7 +109,7 @@ export const messagesRepository = {
   async finish(db: Db, where: { id: string; userId: string; conversationId: string }, outcome: ResponseOutcome, now: string): Promise<boolean> {
     const values: Record<string, unknown> = {
       status: outcome.status,
-      content: outcome.content,
+      content: storableText(outcome.content),
       error_code: outcome.errorCode,
       finish_reason: outcome.finishReason,
       updated_at: now,

@@ -3,7 +3,9 @@ import { LIMITS } from '../api-types.ts';
 // JSON schemas of every chat route: request schemas are strict (unknown fields → 400
 // VALIDATION_FAILED); response schemas both document and serialise (nothing extra leaks).
 
-const id = { type: 'string', minLength: 1, maxLength: 64 } as const;
+// Ids are UUIDv7 text; the pattern also keeps NUL and other bytes PostgreSQL refuses out of queries.
+export const ID_PATTERN = '^[A-Za-z0-9_-]+$';
+const id = { type: 'string', minLength: 1, maxLength: 64, pattern: ID_PATTERN } as const;
 const timestamp = { type: 'string', format: 'date-time' } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -95,7 +97,7 @@ export const responseParams = {
 
 const title = { type: 'string', minLength: 1, maxLength: LIMITS.title } as const;
 const content = { type: 'string', minLength: 1, maxLength: LIMITS.messageContent } as const;
-const model = { type: 'string', minLength: 1, maxLength: LIMITS.model } as const;
+const model = { type: 'string', minLength: 1, maxLength: LIMITS.model, pattern: '^[^\\u0000-\\u001f\\u007f]+$' } as const;
 const parameters = {
   type: 'object',
   additionalProperties: false,
