@@ -138,12 +138,12 @@ describe('OpenAI-compatible /v1 with the official openai SDK', () => {
     });
     const badRange = await fetch(`${ai.platform.url}/api/ai/usage?from=2026-02-30`, { headers: { authorization: user } });
     expect(badRange.status).toBe(400);
-    expect((await badRange.json()).code).toBe('AI_USAGE_RANGE_INVALID');
+    expect(((await badRange.json()) as { code: string }).code).toBe('AI_USAGE_RANGE_INVALID');
     expect((await fetch(`${ai.platform.url}/api/ai/admin/usage`, { headers: { authorization: user } })).status).toBe(403);
 
     const admin = await fetch(`${ai.platform.url}/api/ai/admin/usage`, { headers: { authorization: await ai.issuer.bearer({ sub: 'the-admin', role: 'admin' }) } });
     expect(admin.status).toBe(200);
-    const totals = await admin.json();
+    const totals = (await admin.json()) as { users: number; byModel: unknown[]; totals: { requests: number } };
     expect(totals.users).toBeGreaterThanOrEqual(2);
     expect(totals.byModel).toEqual([expect.objectContaining({ model: 'test-model', provider: 'p1' })]);
     expect(totals.totals.requests).toBeGreaterThanOrEqual(2);
