@@ -10,7 +10,7 @@ describe('stream writer', () => {
     await store.close();
   });
 
-  it('coalesces deltas of one interval into one entry, in order with status and end', async () => {
+  it('appends the first delta at once and coalesces the next ones of the interval, in order with status and end', async () => {
     const writer = new StreamWriter(store, ref, { flushIntervalMs: 50, flushBytes: 4_096, onError: (error) => { throw error; } });
     writer.write({ type: 'status', status: 'streaming', model: 'm', provider: 'p' });
     for (const token of ['a', 'b', 'c', 'd']) writer.delta(token);
@@ -18,18 +18,21 @@ describe('stream writer', () => {
     await writer.flush();
     expect((await store.read('r1')).map((entry) => entry.event)).toEqual([
       { type: 'status', status: 'streaming', model: 'm', provider: 'p' },
-      { type: 'delta', text: 'abcd' },
+      // The first delta is not held: time to first delta is not traded for fewer appends.
+      { type: 'delta', text: 'a' },
+      { type: 'delta', text: 'bcd' },
       { type: 'end', status: 'completed', finishReason: 'stop' },
     ]);
   });
 
   it('flushes when the held text reaches the size limit, and after the interval otherwise', async () => {
     const writer = new StreamWriter(store, { ...ref, responseId: 'r2' }, { flushIntervalMs: 5, flushBytes: 4, onError: (error) => { throw error; } });
+    writer.delta('0');
     writer.delta('12');
     writer.delta('345');
     writer.delta('6');
     await new Promise((resolve) => setTimeout(resolve, 30));
     await writer.flush();
-    expect((await store.read('r2')).map((entry) => entry.event)).toEqual([{ type: 'delta', text: '12345' }, { type: 'delta', text: '6' }]);
+    expect((await store.read('r2')).map((entry) => entry.event)).toEqual([{ type: 'delta', text: '0' }, { type: 'delta', text: '12345' }, { type: 'delta', text: '6' }]);
   });
 });

@@ -10,8 +10,9 @@ export interface StreamWriterOptions {
 
 /**
  * Writes one response's stream: status and end entries in order with the deltas, and deltas
- * coalesced — upstream tokens arriving within `flushIntervalMs` become one entry, so a fast
- * provider costs one append per interval, not one per token. Appends are chained: entries
+ * throttled — a delta after a quiet interval (the first of an answer) is appended at once, and
+ * tokens arriving within `flushIntervalMs` of the last append become one entry, so a fast
+ * provider costs one append per interval, not one per token, without delaying the first. Appends are chained: entries
  * reach the store in the order they were written, one append in flight at a time.
  */
 export class StreamWriter {
@@ -19,6 +20,7 @@ export class StreamWriter {
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private queued: ResponseStreamEvent[] = [];
+  private lastDeltaAt = -Infinity;
 
   constructor(private readonly store: ResponseStreamStore, private readonly ref: ResponseRef, private readonly options: StreamWriterOptions) {}
 
@@ -31,14 +33,17 @@ export class StreamWriter {
   delta(text: string): void {
     if (text.length === 0) return;
     this.pending += text;
-    if (this.pending.length >= this.options.flushBytes) {
+    // Leading edge: a delta after a quiet interval (the first one above all) goes out at once;
+    // the ones that follow within the interval are held and appended together.
+    const sinceLast = performance.now() - this.lastDeltaAt;
+    if (this.pending.length >= this.options.flushBytes || (!this.timer && sinceLast >= this.options.flushIntervalMs)) {
       this.takePending();
       return;
     }
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.takePending();
-    }, this.options.flushIntervalMs);
+    }, Math.max(0, this.options.flushIntervalMs - sinceLast));
   }
 
   /** Resolves when everything written so far is in the store. */
@@ -55,6 +60,7 @@ export class StreamWriter {
     if (this.pending.length === 0) return;
     const text = this.pending;
     this.pending = '';
+    this.lastDeltaAt = performance.now();
     this.enqueue({ type: 'delta', text });
   }
 
