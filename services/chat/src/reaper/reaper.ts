@@ -3,7 +3,7 @@ import { nowIso, notify, type ChatDeps } from '../chat-deps.ts';
 import type { MessageRow } from '../messages/message-row.ts';
 import { toMessage } from '../messages/message-row.ts';
 import { messagesRepository, type ResponseOutcome } from '../messages/messages-repository.ts';
-import { replayStream } from './stream-outcome.ts';
+import { replayStream, type StreamOutcome } from './stream-outcome.ts';
 
 export const NO_PROGRESS_CODE = 'AI_NO_PROGRESS';
 const PAGE_SIZE = 100;
@@ -28,9 +28,15 @@ export interface RunningReaper extends Reaper {
  * wins, and of several chat replicas sweeping at once only one ends each answer.
  */
 export function createReaper(deps: ChatDeps, opts: { deadlineMs: number }): Reaper {
+  // A long answer stays a candidate on every pass while it streams: remember what was replayed
+  // of its stream so each pass reads only the new entries. Forgotten once it is no candidate.
+  let replayed = new Map<string, StreamOutcome>();
+  let seen = new Map<string, StreamOutcome>();
+
   async function reap(row: MessageRow, now: number): Promise<boolean> {
-    const entries = await deps.responseStreams.read(row.id);
-    const stream = replayStream(entries);
+    const before = replayed.get(row.id);
+    const stream = replayStream(await deps.responseStreams.read(row.id, before?.seq ?? 0), before);
+    seen.set(row.id, stream);
     const lastProgress = stream.lastAt ?? Date.parse(iso(row.updated_at));
     if (now - lastProgress < opts.deadlineMs) return false;
     const cancelled = !stream.end && await deps.responseStreams.isCancelRequested(row.id);
@@ -59,6 +65,7 @@ export function createReaper(deps: ChatDeps, opts: { deadlineMs: number }): Reap
       const before = new Date(now - opts.deadlineMs).toISOString();
       let ended = 0;
       let after: { updatedAt: string; id: string } | undefined;
+      seen = new Map();
       for (;;) {
         const rows = await messagesRepository.unfinishedSince(deps.db, before, PAGE_SIZE, after);
         for (const row of rows) {
@@ -68,7 +75,10 @@ export function createReaper(deps: ChatDeps, opts: { deadlineMs: number }): Reap
             deps.logger.error({ err: error, responseId: row.id }, 'reaper could not end an answer');
           }
         }
-        if (rows.length < PAGE_SIZE) return ended;
+        if (rows.length < PAGE_SIZE) {
+          replayed = seen;
+          return ended;
+        }
         const last = toMessage(rows.at(-1)!);
         after = { updatedAt: last.updatedAt, id: last.id };
       }

@@ -5,17 +5,23 @@ export interface StreamOutcome {
   text: string;
   /** Epoch ms of the newest entry; undefined for an empty (or expired) stream. */
   lastAt: number | undefined;
+  /** Number of the newest entry replayed (0: none), to read only what follows next time. */
+  seq: number;
   end: { status: 'completed' | 'failed' | 'cancelled'; finishReason?: string; errorCode?: string } | undefined;
 }
 
-/** Replays the entries as a client does: deltas append, a reset starts the text over, an end closes it. */
-export function replayStream(entries: readonly StreamEntry[]): StreamOutcome {
-  let text = '';
-  let end: StreamOutcome['end'];
-  for (const { event } of entries) {
+export const EMPTY_STREAM: StreamOutcome = { text: '', lastAt: undefined, seq: 0, end: undefined };
+
+/** Replays entries as a client does, on top of what was replayed before: deltas append, a reset starts the text over, an end closes it. */
+export function replayStream(entries: readonly StreamEntry[], from: StreamOutcome = EMPTY_STREAM): StreamOutcome {
+  let { text, lastAt, seq, end } = from;
+  for (const entry of entries) {
+    const { event } = entry;
     if (event.type === 'delta') text += event.text;
     else if (event.type === 'reset') text = '';
     else if (event.type === 'end') end = { status: event.status, finishReason: event.finishReason, errorCode: event.errorCode };
+    lastAt = entry.at;
+    seq = entry.seq;
   }
-  return { text, lastAt: entries.at(-1)?.at, end };
+  return { text, lastAt, seq, end };
 }
