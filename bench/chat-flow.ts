@@ -49,6 +49,8 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     // With --cpu-prof: keep the raw <pid>.cpuprofile files here (open them in Chrome DevTools) instead of a temp dir.
     'profile-dir': { type: 'string' },
+    // Extra platform settings for an experiment, NAME=VALUE (repeatable), e.g. --env AI_STREAM_FLUSH_INTERVAL=1ms.
+    env: { type: 'string', multiple: true },
   },
 });
 
@@ -71,7 +73,7 @@ const firstDeltaOptions = {
 };
 const concurrencyOptions = {
   conversations: positive('conversations', args.conversations, quick ? 200 : 1_000),
-  rounds: positive('rounds', args.rounds, quick ? 2 : 5),
+  rounds: positive('rounds', args.rounds, quick ? 2 : 3),
   timeoutMs: 180_000,
 };
 if (concurrencyOptions.rounds > 45) throw new Error('--rounds above 45 would not fit the one GET page the answers are checked with');
@@ -80,6 +82,11 @@ const llmScript = { tokens: positive('tokens', args.tokens, 100), tokenDelayMs: 
 const only = args.only?.split(',').map((name) => name.trim()).filter(Boolean);
 const wanted = (name: CaseName) => !only || only.some((part) => name.includes(part));
 const runId = randomBytes(4).toString('hex');
+const extraEnv = Object.fromEntries((args.env ?? []).map((pair) => {
+  const at = pair.indexOf('=');
+  if (at <= 0) throw new Error(`--env expects NAME=VALUE, got "${pair}"`);
+  return [pair.slice(0, at), pair.slice(at + 1)];
+}));
 
 const needsServices = wanted('first-delta-distributed') || wanted('concurrency-distributed');
 if (needsServices && !((await requireService('postgres')) && (await requireService('redis')))) {
@@ -91,7 +98,7 @@ const llm = await startFakeLlmProcess(llmScript);
 const forgetLlm = onInterrupt(() => llm.stop());
 log(`fake LLM at ${llm.url} (${llm.tokens} tokens, one every ${llm.tokenDelayMs} ms)`);
 
-const platformEnv = chatPlatformEnv(llm, { concurrency: concurrencyOptions.conversations });
+const platformEnv = { ...chatPlatformEnv(llm, { concurrency: concurrencyOptions.conversations }), ...extraEnv };
 
 interface Profiling {
   env: Record<string, string>;
