@@ -76,15 +76,10 @@ export async function renewLeases(db: Db, owner: string, ids: readonly string[],
   return new Set(rows.map((row) => String(row.id)));
 }
 
-export async function markRunning(db: Db, id: string, owner: string): Promise<void> {
-  await db.updateTable('responses').set({ status: 'running', updated_at: Date.now() })
+/** The job runs now (while this owner holds it), its quota charged for `quotaDay`. */
+export async function markStarted(db: Db, id: string, owner: string, quotaDay: string): Promise<void> {
+  await db.updateTable('responses').set({ status: 'running', quota_day: quotaDay, updated_at: Date.now() })
     .where('id', '=', id).where('lease_owner', '=', owner).where('status', 'in', OPEN).execute();
-}
-
-/** Records the day the job's quota was charged; false when an earlier attempt already charged it. */
-export async function markQuotaCharged(db: Db, id: string, day: string): Promise<boolean> {
-  const updated = await db.updateTable('responses').set({ quota_day: day }).where('id', '=', id).where('quota_day', 'is', null).executeTakeFirst();
-  return Number(updated.numUpdatedRows) === 1;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { ResponseRef } from '@versaai/storage';
 import type { GenerationResult, ResolvedModel } from '../generation/types.ts';
 import { QueueFullError } from '../admission/queue-full.ts';
 import { isCacheable } from '../cache/cache-key.ts';
-import { finalizeJob, markQuotaCharged, markRunning, type FinalStatus, type ResponseJob } from '../jobs/responses-store.ts';
+import { finalizeJob, markStarted, type FinalStatus, type ResponseJob } from '../jobs/responses-store.ts';
 import type { Plan } from '../quota/plans.ts';
 import { chargeTokens, releaseMessage, reserveMessage } from '../quota/quota-store.ts';
 import { utcDay } from '../quota/utc-day.ts';
@@ -47,8 +47,9 @@ export async function runResponse(deps: RunResponseDeps, job: ResponseJob, signa
   });
   const unknownModel = { id: job.request.model ?? 'default', provider: 'none' };
 
+  const [earlier, cancelRequested] = await Promise.all([ctx.responseStreams.read(job.id, 0), ctx.responseStreams.isCancelRequested(job.id)]);
   // A previous attempt (a process that died) may have streamed part of an answer: clients start over.
-  if ((await ctx.responseStreams.read(job.id, 0)).length > 0) writer.write({ type: 'reset', reason: 'restarted' });
+  if (earlier.length > 0) writer.write({ type: 'reset', reason: 'restarted' });
   writer.write({ type: 'status', status: 'queued' });
 
   let result: GenerationResult;
@@ -57,7 +58,7 @@ export async function runResponse(deps: RunResponseDeps, job: ResponseJob, signa
   const plan = deps.planOf(job.userId);
   if (job.attempts > deps.maxAttempts) {
     result = failure(unknownModel, 'AI_ATTEMPTS_EXHAUSTED');
-  } else if (signal.aborted || await ctx.responseStreams.isCancelRequested(job.id)) {
+  } else if (signal.aborted || cancelRequested) {
     if (signal.reason instanceof LeaseLost) return;
     result = failure(unknownModel, 'AI_CANCELLED', 'cancelled');
   } else {
@@ -69,16 +70,20 @@ export async function runResponse(deps: RunResponseDeps, job: ResponseJob, signa
     }
     if (model) {
       const resolved = model;
-      const admitted = job.quotaDay !== null || await ctx.transaction(async (trx) => {
-        if (!await reserveMessage(trx, job.userId, plan)) return false;
-        job.quotaDay = utcDay();
-        return markQuotaCharged(trx, job.id, job.quotaDay);
+      // The quota is charged once per job, whatever the number of attempts; one write transaction.
+      const day = utcDay();
+      const admitted = await ctx.transaction(async (trx) => {
+        if (job.quotaDay === null) {
+          if (!await reserveMessage(trx, job.userId, plan, day)) return false;
+          job.quotaDay = day;
+        }
+        await markStarted(trx, job.id, deps.owner, job.quotaDay);
+        return true;
       });
       if (!admitted) {
         deps.metrics.quotaRefusals.inc({ plan: plan.name });
         result = failure({ id: resolved.id, provider: resolved.provider }, 'AI_QUOTA_EXCEEDED');
       } else {
-        await markRunning(ctx.db, job.id, deps.owner);
         try {
           ({ result, cached } = await executeGeneration(deps, {
             request: { model: resolved.id, messages: job.request.messages, temperature: job.request.temperature, maxTokens: job.request.maxTokens, userId: job.userId, plan: plan.name },
