@@ -117,10 +117,18 @@ describeOnBothDialects('chat: message routes', (harness) => {
     expect(busy.statusCode).toBe(409);
     expect(busy.json().code).toBe('CHAT_RESPONSE_IN_PROGRESS');
     await answer('cat', conversationId, again, 'A2 bis');
+    // Without a body at all: the same question, to the model that gave the previous answer.
+    const bare = await chat.call({ method: 'POST', url: `/conversations/${conversationId}/responses/${again.responseId}/regenerate`, as: 'cat' });
+    expect(bare.statusCode, bare.body).toBe(202);
+    const third: SendAccepted = bare.json();
+    expect((await chat.published('message.sent', 1)).at(-1)!.data).toMatchObject({ responseId: third.responseId, model: 'versaai-offline', content: 'Q2' });
+    await answer('cat', conversationId, third, 'A2 ter');
+    // Back to the second answer for the checks below.
+    expect((await chat.call({ method: 'PUT', url: `/conversations/${conversationId}/active-branch`, as: 'cat', body: { messageId: again.responseId } })).statusCode).toBe(200);
 
     let view = await path('cat', conversationId);
-    expect(view.messages.map((m) => [m.content, m.siblingIndex, m.siblingCount])).toEqual([['Q1', 0, 1], ['A1', 0, 1], ['Q2', 0, 1], ['A2 bis', 1, 2]]);
-    expect(view.messages[3]!.siblingIds).toEqual([second.responseId, again.responseId]);
+    expect(view.messages.map((m) => [m.content, m.siblingIndex, m.siblingCount])).toEqual([['Q1', 0, 1], ['A1', 0, 1], ['Q2', 0, 1], ['A2 bis', 1, 3]]);
+    expect(view.messages[3]!.siblingIds).toEqual([second.responseId, again.responseId, third.responseId]);
 
     // Editing Q1: a new first question with its own answer; everything after the old Q1 stays on its branch.
     const edited = await chat.call({ method: 'POST', url: `/conversations/${conversationId}/messages/${first.messageId}/edit`, as: 'cat', body: { content: 'Q1 edited' } });
@@ -134,8 +142,8 @@ describeOnBothDialects('chat: message routes', (harness) => {
     // Back to the original Q1: its branch ends at the newest answer of its newest follow-up.
     const switched = await chat.call({ method: 'PUT', url: `/conversations/${conversationId}/active-branch`, as: 'cat', body: { messageId: first.messageId } });
     expect(switched.statusCode).toBe(200);
-    expect(switched.json().messages.map((m: { content: string }) => m.content)).toEqual(['Q1', 'A1', 'Q2', 'A2 bis']);
-    expect(switched.json().conversation.activeLeafId).toBe(again.responseId);
+    expect(switched.json().messages.map((m: { content: string }) => m.content)).toEqual(['Q1', 'A1', 'Q2', 'A2 ter']);
+    expect(switched.json().conversation.activeLeafId).toBe(third.responseId);
     // Choosing the older answer shows it.
     const older = await chat.call({ method: 'PUT', url: `/conversations/${conversationId}/active-branch`, as: 'cat', body: { messageId: second.responseId } });
     expect(older.json().messages.map((m: { content: string; siblingIndex: number }) => [m.content, m.siblingIndex]).at(-1)).toEqual(['A2', 0]);

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticate } from '@versaai/identity';
 import type { ChatDeps } from '../chat-deps.ts';
 import { switchBranch } from '../messages/branch.ts';
@@ -8,6 +8,11 @@ import {
   activeBranchBody, cancelAcceptedSchema, conversationParams, conversationWithPathSchema, editBody, messageParams, regenerateBody,
   responseParams, sendAcceptedSchema, sendBody,
 } from './schemas.ts';
+
+/** A bodiless POST (nothing to change) is validated as `{}`; an explicit JSON null still fails the schema. */
+async function bodyOptional(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined) request.body = {};
+}
 
 /**
  * Sending, editing, regenerating and stopping answers, and choosing the branch. Sends answer
@@ -32,12 +37,13 @@ export async function messageRoutes(app: FastifyInstance, deps: ChatDeps): Promi
     return editMessage(deps, request.identity!.userId, request.params.id, request.params.messageId, request.body);
   });
 
-  app.post<{ Params: { id: string; responseId: string }; Body: RegenerateBody | undefined }>('/conversations/:id/responses/:responseId/regenerate', {
+  app.post<{ Params: { id: string; responseId: string }; Body: RegenerateBody }>('/conversations/:id/responses/:responseId/regenerate', {
     ...write,
+    preValidation: bodyOptional,
     schema: { params: responseParams, body: regenerateBody, response: { 202: sendAcceptedSchema } },
   }, async (request, reply) => {
     reply.code(202);
-    return regenerateResponse(deps, request.identity!.userId, request.params.id, request.params.responseId, request.body ?? {});
+    return regenerateResponse(deps, request.identity!.userId, request.params.id, request.params.responseId, request.body);
   });
 
   app.post<{ Params: { id: string; responseId: string } }>('/conversations/:id/responses/:responseId/cancel', {
