@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { upstreamProblem } from './upstream-errors.ts';
 import { classifyFailure } from './upstream/retry-policy.ts';
@@ -18,7 +18,9 @@ interface UpstreamBody {
  * end-of-stream tracking), a sizeable share of the gateway's CPU per proxied request.
  * Anything unsized (SSE, chunked), large, or the answer to HEAD streams as it comes.
  */
-export function relayBody(request: FastifyRequest, reply: FastifyReply, response: UpstreamBody, service: string): void {
+export function relayBody(request: FastifyRequest, reply: { send(payload: unknown): unknown }, upstream: object, service: string): void {
+  // reply-from types the answer for every client it supports; through undici it is this shape.
+  const response = upstream as UpstreamBody;
   const length = Number(response.headers['content-length']);
   const readWhole = response.stream.arrayBuffer;
   if (request.method === 'HEAD' || !Number.isSafeInteger(length) || length > WHOLE_BODY_MAX_BYTES || typeof readWhole !== 'function') {

@@ -19,6 +19,21 @@ const selectMe = reusableQuery((db: Db, userId: string) => db
   ])
   .where('profiles.user_id', '=', userId), 1);
 
+function meDocumentOf(row: MeRow | undefined): MeDocument | undefined {
+  if (!row) return undefined;
+  const preferences = row.p_user_id === null ? defaultPreferences() : toPreferences({
+    user_id: row.p_user_id, default_model: row.p_default_model, theme: row.p_theme!, notify_email: row.p_notify_email!,
+    notify_slack: row.p_notify_slack!, notify_push: row.p_notify_push!, notify_in_app: row.p_notify_in_app!,
+  });
+  return { ...toProfile(row), preferences };
+}
+
+async function findForUpdate(db: Db, userId: string): Promise<MeDocument | undefined> {
+  const profile = await profilesRepository.findById(db, userId, { forUpdate: true });
+  if (!profile) return undefined;
+  return { ...profile, preferences: (await preferencesRepository.find(db, userId)) ?? defaultPreferences() };
+}
+
 /** A user's own document (profile + preferences), read as one unit. */
 export const meRepository = {
   /**
@@ -27,18 +42,9 @@ export const meRepository = {
    * stays locked until the transaction ends (PostgreSQL cannot lock the nullable side of an
    * outer join, hence two reads), so concurrent patches of one user apply one after the other.
    */
-  async find(db: Db, userId: string, opts: { forUpdate?: boolean } = {}): Promise<MeDocument | undefined> {
-    if (opts.forUpdate) {
-      const profile = await profilesRepository.findById(db, userId, opts);
-      if (!profile) return undefined;
-      return { ...profile, preferences: (await preferencesRepository.find(db, userId)) ?? defaultPreferences() };
-    }
-    const row = (await selectMe(db, userId)).rows[0] as MeRow | undefined;
-    if (!row) return undefined;
-    const preferences = row.p_user_id === null ? defaultPreferences() : toPreferences({
-      user_id: row.p_user_id, default_model: row.p_default_model, theme: row.p_theme!, notify_email: row.p_notify_email!,
-      notify_slack: row.p_notify_slack!, notify_push: row.p_notify_push!, notify_in_app: row.p_notify_in_app!,
-    });
-    return { ...toProfile(row), preferences };
+  find(db: Db, userId: string, opts: { forUpdate?: boolean } = {}): Promise<MeDocument | undefined> {
+    if (opts.forUpdate) return findForUpdate(db, userId);
+    // One promise step rather than an async function: this runs on every signed-in request.
+    return selectMe(db, userId).then((result) => meDocumentOf(result.rows[0] as MeRow | undefined));
   },
 };

@@ -13,10 +13,11 @@ export function userNotFound() {
 }
 
 /** The caller's profile and preferences; 404 USER_NOT_FOUND before the profile exists. */
-export async function getMe(ctx: ServiceContext, userId: string): Promise<MeDocument> {
-  const me = await meRepository.find(ctx.db, userId);
-  if (!me) throw userNotFound();
-  return me;
+export function getMe(ctx: ServiceContext, userId: string): Promise<MeDocument> {
+  return meRepository.find(ctx.db, userId).then((me) => {
+    if (!me) throw userNotFound();
+    return me;
+  });
 }
 
 /**

@@ -13,11 +13,10 @@ export async function meRoutes(app: FastifyInstance, ctx: ServiceContext): Promi
   app.get('/me', {
     onRequest: authenticate({ scope: 'users:read' }),
     schema: { response: { 200: meSchema } },
-  }, async (request) => {
-    const me = await getMe(ctx, request.identity!.userId);
+  }, (request) => getMe(ctx, request.identity!.userId).then((me) => {
     refuseDisabled(me.status);
     return me;
-  });
+  }));
 
   app.patch<{ Body: MePatch }>('/me', {
     onRequest: authenticate({ scope: 'users:write' }),
