@@ -14,6 +14,7 @@ import { createApiKeyExchange } from './api-key-exchange.ts';
 import { inProcessExchange, remoteExchange } from './exchange-calls.ts';
 import { PRIVACY_EXPORT_PATH, registerPrivacyExport } from './privacy-export.ts';
 import { registerUpgradeProxy } from './upgrade-proxy.ts';
+import { registerWebApp } from './web-app.ts';
 
 /** The gateway's own route: the edge rules apply to it as to any service route. */
 const privacyExportRoute: GatewayRoute = {
@@ -60,6 +61,7 @@ export function createGateway(table: readonly GatewayRoute[] = routeTable, budge
       await mountInProcess(app, table, opts.hosted);
       const pools = await registerProxy(app, proxied, opts.upstreams, { settings: settings.proxy, logger: opts.logger, metrics: opts.metrics });
       registerUpgradeProxy(app, { table, pools, authenticate, limit, logger: opts.logger, connectTimeoutMs: settings.proxy.connectTimeoutMs });
+      registerWebApp(app, { env: opts.env, logger: opts.logger });
       opts.logger.info({ inProcess: hostedServices, proxied: servicesOf(proxied) }, 'gateway routes registered');
     },
   };
