@@ -2,12 +2,23 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Suites share PostgreSQL and Redis but each one uses its own schema / key prefix.
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'platform',
+          include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+          exclude: ['apps/web/**', '**/node_modules/**'],
+        },
+      },
+      // The web app runs in a DOM environment with the Vue plugin (apps/web/vitest.config.ts).
+      'apps/web/vitest.config.ts',
+    ],
   },
 });
