@@ -55,6 +55,8 @@ interface CaseResult {
   openSeconds: number;
   broadcast: LatencySummary;
   missing: number;
+  /** Sockets closed by the server before `ready` and opened again. */
+  retried: number;
   /** Server CPU (user + system) during the counted rounds ÷ deliveries: hardly moved by other processes, unlike latency. */
   serverCpuMicrosPerDelivery: number;
   /** Server CPU while the sockets opened ÷ sockets. */
@@ -95,7 +97,7 @@ async function measure(name: string, description: string, child: BenchChild, ope
   const summary = summarizeLatencies(latencies);
   const result: CaseResult = {
     name, description, rssIdleBytes, rssConnectedBytes, rssPerConnectionBytes: (rssConnectedBytes - rssIdleBytes) / connections,
-    openSeconds, broadcast: summary, missing, warnings: child.lineCount(),
+    openSeconds, broadcast: summary, missing, retried: clients.retried(), warnings: child.lineCount(),
     serverCpuMicrosPerDelivery: (countedCpu * 1e6) / Math.max(1, summary.count), serverCpuMicrosPerOpen,
   };
   log(`  ${name}: ${connections} sockets opened in ${round(openSeconds, 1)} s; RSS ${mib(rssIdleBytes)} → ${mib(rssConnectedBytes)} MiB = ${round(result.rssPerConnectionBytes / 1024, 1)} KiB/connection; broadcast p50 ${round(summary.p50)} / p95 ${round(summary.p95)} / p99 ${round(summary.p99)} / max ${round(summary.max)} ms over ${summary.count} deliveries, ${missing} missing; server CPU ${Math.round(result.serverCpuMicrosPerDelivery)} µs/delivery, ${Math.round(serverCpuMicrosPerOpen)} µs/open`);
@@ -151,7 +153,7 @@ async function chatCase(): Promise<CaseResult> {
 }
 
 log(`bench:chat-websockets — ${connections} connections, ${users} users (${connections / users} sockets each), ${rounds} broadcast rounds (first one not counted)`);
-const skipped = (name: string): CaseResult => ({ name, description: 'not run (--only)', rssIdleBytes: 0, rssConnectedBytes: 0, rssPerConnectionBytes: 0, openSeconds: 0, broadcast: summarizeLatencies([]), missing: 0, serverCpuMicrosPerDelivery: 0, serverCpuMicrosPerOpen: 0, warnings: 0 });
+const skipped = (name: string): CaseResult => ({ name, description: 'not run (--only)', rssIdleBytes: 0, rssConnectedBytes: 0, rssPerConnectionBytes: 0, openSeconds: 0, broadcast: summarizeLatencies([]), missing: 0, retried: 0, serverCpuMicrosPerDelivery: 0, serverCpuMicrosPerOpen: 0, warnings: 0 });
 const peer = args.only && args.only !== 'peer' ? skipped('ws peer') : await peerCase();
 const chat = args.only && args.only !== 'chat' ? skipped('chat service') : await chatCase();
 const deleted = await deleteKeysUnder(redisUrl, prefix);
@@ -167,7 +169,7 @@ const checks = [
   { check: 'every delivery arrived (chat)', target: '0 missing', measured: `${chat.missing} missing`, pass: chat.missing === 0 },
 ];
 const date = new Date().toISOString().slice(0, 10);
-const row = (result: CaseResult) => `| ${result.name} | ${mib(result.rssIdleBytes)} | ${mib(result.rssConnectedBytes)} | **${round(result.rssPerConnectionBytes / 1024, 1)}** | ${round(result.openSeconds, 1)} | ${round(result.broadcast.p50)} | **${round(result.broadcast.p95)}** | ${round(result.broadcast.p99)} | ${round(result.broadcast.max)} | ${result.broadcast.count} | ${result.missing} | ${Math.round(result.serverCpuMicrosPerDelivery)} | ${Math.round(result.serverCpuMicrosPerOpen)} | ${result.warnings} |`;
+const row = (result: CaseResult) => `| ${result.name} | ${mib(result.rssIdleBytes)} | ${mib(result.rssConnectedBytes)} | **${round(result.rssPerConnectionBytes / 1024, 1)}** | ${round(result.openSeconds, 1)} | ${round(result.broadcast.p50)} | **${round(result.broadcast.p95)}** | ${round(result.broadcast.p99)} | ${round(result.broadcast.max)} | ${result.broadcast.count} | ${result.missing} | ${result.retried} | ${Math.round(result.serverCpuMicrosPerDelivery)} | ${Math.round(result.serverCpuMicrosPerOpen)} | ${result.warnings} |`;
 const markdown = `# Idle WebSockets and broadcast on one chat process — ${date}
 
 - Command: \`npm run bench:chat-websockets\` (node --import tsx bench/chat-websockets.ts --connections ${connections} --users ${users} --rounds ${rounds})
@@ -185,8 +187,8 @@ ${checks.map((check) => `| ${check.check} | ${check.target} | ${check.measured} 
 
 ## Figures
 
-| case | idle RSS MiB | connected RSS MiB | RSS per connection KiB | open all s | p50 ms | p95 ms | p99 ms | max ms | deliveries | missing | server CPU µs/delivery | server CPU µs/open | warn/error log lines |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| case | idle RSS MiB | connected RSS MiB | RSS per connection KiB | open all s | p50 ms | p95 ms | p99 ms | max ms | deliveries | missing | sockets reopened | server CPU µs/delivery | server CPU µs/open | warn/error log lines |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${row(peer)}
 ${row(chat)}
 

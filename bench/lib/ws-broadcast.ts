@@ -10,8 +10,12 @@ export function rssBytesOf(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
+class ClosedEarly extends Error {}
+
 export interface BroadcastClients {
   count: number;
+  /** Sockets the server closed before `ready` and that were opened again. */
+  retried(): number;
   /** Resolves when every socket has received `expected` more entries frames; latencies are ms since `startedAt`. */
   awaitRound(startedAt: number, timeoutMs: number): Promise<{ latencies: number[]; missing: number }>;
   close(): Promise<void>;
@@ -33,24 +37,41 @@ export async function openClients(count: number, socketUrl: (index: number) => s
       if (round.latencies.length === count) round.done();
     }
   };
-  const openOne = (index: number) => new Promise<void>((resolve, reject) => {
+  const stages = { upgraded: 0, ready: 0, retried: 0 };
+  // A socket the server closes before `ready` (it could not subscribe: 1011) is opened again, as a client would.
+  const openOne = async (index: number, attempt = 1): Promise<void> => {
+    try {
+      await openAttempt(index);
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof ClosedEarly)) throw error;
+      stages.retried += 1;
+      console.error(`[bench] socket ${index} closed before ready (${error.message}); opening it again`);
+      await openOne(index, attempt + 1);
+    }
+  };
+  const openAttempt = (index: number) => new Promise<void>((resolve, reject) => {
     const socket = new WebSocket(socketUrl(index), protocols(index), { perMessageDeflate: false });
-    sockets.push(socket);
+    socket.once('open', () => { stages.upgraded += 1; });
+    socket.once('close', (code, reason) => reject(new ClosedEarly(`close ${code} ${reason.toString()}`)));
     socket.once('error', reject);
     socket.once('unexpected-response', (_request, response) => reject(new Error(`socket ${index}: HTTP ${response.statusCode}`)));
     socket.on('message', (data) => {
       if (data.toString().includes('"ready"')) {
+        stages.ready += 1;
+        sockets.push(socket);
         socket.on('message', onMessage);
         resolve();
       }
     });
   });
   for (let start = 0; start < count; start += parallel) {
-    if (process.env.BENCH_DEBUG) console.log(`opening ${start}…`);
+    const stuck = setTimeout(() => console.error(`[bench] batch at ${start} not ready after 30 s: ${stages.upgraded} upgraded, ${stages.ready} ready so far`), 30_000);
     await Promise.all(Array.from({ length: Math.min(parallel, count - start) }, (_, offset) => openOne(start + offset)));
+    clearTimeout(stuck);
   }
   return {
     count,
+    retried: () => stages.retried,
     async awaitRound(startedAt, timeoutMs) {
       const latencies: number[] = [];
       await new Promise<void>((resolve) => {

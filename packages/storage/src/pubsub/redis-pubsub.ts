@@ -39,22 +39,34 @@ export function createRedisPubSub(opts: RedisPubSubOptions): PubSub {
       const key = opts.prefix + channel;
       let listeners = channels.get(key);
       if (!listeners) {
-        channels.set(key, (listeners = new Set()));
+        const fresh = new Set<PubSubListener>([listener]);
+        listeners = fresh;
+        channels.set(key, fresh);
         const subscribed = subscriberClient().subscribe(key);
         subscribing.set(key, subscribed);
-        listeners.add(listener);
         try {
           await subscribed;
+        } catch (error) {
+          // Forgotten, so the next subscriber sends SUBSCRIBE again instead of trusting a dead one.
+          fresh.delete(listener);
+          if (fresh.size === 0 && channels.get(key) === fresh) channels.delete(key);
+          throw error;
         } finally {
-          subscribing.delete(key);
+          if (subscribing.get(key) === subscribed) subscribing.delete(key);
         }
       } else {
         listeners.add(listener);
-        await subscribing.get(key);
+        try {
+          await subscribing.get(key);
+        } catch (error) {
+          listeners.delete(listener);
+          throw error;
+        }
       }
+      const joined = listeners;
       return async () => {
-        listeners.delete(listener);
-        if (listeners.size === 0 && channels.get(key) === listeners) {
+        joined.delete(listener);
+        if (joined.size === 0 && channels.get(key) === joined) {
           channels.delete(key);
           await subscriber?.unsubscribe(key).catch(() => {});
         }

@@ -64,16 +64,41 @@ export function createRedisResponseStreamStore(opts: RedisResponseStreamStoreOpt
     return subscriber;
   }
 
+  // A listener joining a channel whose SUBSCRIBE is in flight waits for the same reply, so
+  // "subscribed" always means live; a failed SUBSCRIBE forgets the channel so the next try sends it again.
+  const subscribing = new Map<string, Promise<unknown>>();
+
   async function listen(channel: string, listener: (message: string) => void): Promise<Unsubscribe> {
     let listeners = channelListeners.get(channel);
     if (!listeners) {
-      channelListeners.set(channel, (listeners = new Set()));
-      await subscriberClient().subscribe(channel);
+      const fresh = new Set<(message: string) => void>();
+      listeners = fresh;
+      channelListeners.set(channel, fresh);
+      const subscribed = subscriberClient().subscribe(channel);
+      subscribing.set(channel, subscribed);
+      fresh.add(listener);
+      try {
+        await subscribed;
+      } catch (error) {
+        fresh.delete(listener);
+        if (fresh.size === 0 && channelListeners.get(channel) === fresh) channelListeners.delete(channel);
+        throw error;
+      } finally {
+        if (subscribing.get(channel) === subscribed) subscribing.delete(channel);
+      }
+    } else {
+      listeners.add(listener);
+      try {
+        await subscribing.get(channel);
+      } catch (error) {
+        listeners.delete(listener);
+        throw error;
+      }
     }
-    listeners.add(listener);
+    const joined = listeners;
     return async () => {
-      listeners.delete(listener);
-      if (listeners.size === 0 && channelListeners.get(channel) === listeners) {
+      joined.delete(listener);
+      if (joined.size === 0 && channelListeners.get(channel) === joined) {
         channelListeners.delete(channel);
         await subscriber?.unsubscribe(channel).catch(() => {});
       }
