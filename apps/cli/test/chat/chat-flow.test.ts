@@ -90,9 +90,8 @@ for (const topology of topologies) {
       const seen = first.of(responseId);
       const lastSeq = seen.at(-1)!.seq;
       // The laptop lid closes; the answer goes on without us.
-      const second = await StreamClient.connect(target.gatewayUrl, alice.accessToken);
+      const second = await StreamClient.connect(target.gatewayUrl, alice.accessToken, { responseId, afterSeq: lastSeq });
       try {
-        second.resume(responseId, lastSeq);
         await waitFor(() => (second.ended(responseId) ? true : undefined), { timeoutMs: 30_000 });
         const rest = second.of(responseId);
         const all = [...seen, ...rest];

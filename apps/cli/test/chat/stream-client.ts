@@ -21,8 +21,10 @@ export class StreamClient {
     });
   }
 
-  static async connect(baseUrl: string, accessToken: string): Promise<StreamClient> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/chat/stream/ws`, { headers: { authorization: `Bearer ${accessToken}` } });
+  /** `resume` names the response a reconnecting client was reading and the last seq it applied. */
+  static async connect(baseUrl: string, accessToken: string, resume?: { responseId: string; afterSeq: number }): Promise<StreamClient> {
+    const query = resume ? `?responseId=${encodeURIComponent(resume.responseId)}&afterSeq=${resume.afterSeq}` : '';
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/chat/stream/ws${query}`, { headers: { authorization: `Bearer ${accessToken}` } });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);

@@ -47,15 +47,26 @@ export class StreamSession {
     this.peer.sendMessage(frame);
   }
 
-  /** Queued behind earlier resumes of this session, so their replies never interleave. */
-  resume(responseId: string, afterSeq: number): Promise<void> {
-    this.resumes = this.resumes.then(() => this.runResume(responseId, afterSeq));
+  /**
+   * Queued behind earlier resumes of this session, so their replies never interleave. Live
+   * entries of the response are held back from this call on (not only once the read starts):
+   * a resume asked for at connect time, before the subscription is ready, then receives
+   * nothing ahead of the older entries it asked for. The store is read once `ready` settles.
+   */
+  resume(responseId: string, afterSeq: number, ready: Promise<unknown> = Promise.resolve()): Promise<void> {
+    this.holdBack(responseId);
+    this.resumes = this.resumes.then(() => ready).then(() => this.runResume(responseId, afterSeq), () => {});
     return this.resumes;
   }
 
-  private async runResume(responseId: string, afterSeq: number): Promise<void> {
+  private holdBack(responseId: string): Map<string, StreamEntry[]> {
     const resuming = (this.resuming ??= new Map());
-    resuming.set(responseId, []);
+    if (!resuming.has(responseId)) resuming.set(responseId, []);
+    return resuming;
+  }
+
+  private async runResume(responseId: string, afterSeq: number): Promise<void> {
+    const resuming = this.holdBack(responseId);
     try {
       const ref = await this.store.owner(responseId);
       // Someone else's response and an unknown one answer alike: nothing tells them apart.

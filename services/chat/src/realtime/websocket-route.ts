@@ -21,6 +21,16 @@ export interface StreamRouteDeps {
   authenticate(request: FastifyRequest): Promise<Identity>;
 }
 
+interface ResumeQuery { responseId?: string; afterSeq?: number }
+
+const resumeQuerySchema = {
+  type: 'object',
+  properties: {
+    responseId: { type: 'string', minLength: 1, maxLength: 128 },
+    afterSeq: { type: 'integer', minimum: 0 },
+  },
+} as const;
+
 /**
  * GET /stream/ws: one WebSocket per device. The token is checked before the upgrade (a
  * refused client gets a plain 401/403, never a socket); the socket closes with 4001 when the
@@ -29,6 +39,7 @@ export interface StreamRouteDeps {
 export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps): Promise<void> {
   app.get('/stream/ws', {
     websocket: true,
+    schema: { querystring: resumeQuerySchema },
     onRequest: async (request) => {
       await deps.authenticate(request);
     },
@@ -75,7 +86,11 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
     }, msUntilExpiry(identity));
     expiry.unref();
 
+    // A reconnecting client names the response it was reading in the URL: nothing of it is
+    // sent live before the entries it missed (a resume frame would race the first live ones).
+    const { responseId, afterSeq } = request.query as ResumeQuery;
     const joined = deps.hub.join(session);
+    if (responseId !== undefined) void session.resume(responseId, afterSeq ?? 0, joined);
     let leave: (() => void) | undefined;
     socket.on('close', () => {
       deps.metrics.closed('websocket');
@@ -110,7 +125,7 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
         return;
       }
       // Resumes wait for the subscription: entries appended meanwhile then reach the session live.
-      void joined.then(() => session.resume(frame.responseId, frame.afterSeq), () => {});
+      void session.resume(frame.responseId, frame.afterSeq, joined);
     });
   });
 }
