@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@versaai/testing';
 import type { StreamEntry } from '@versaai/storage';
-import { jobStatus } from '../src/jobs/responses-store.ts';
+import { insertJob, jobStatus } from '../src/jobs/responses-store.ts';
 import { startAiPlatform, type AiTestPlatform } from './support/ai-platform.ts';
 import { ScriptedGenerator, scriptedCore } from './support/scripted-generator.ts';
 
@@ -31,6 +31,7 @@ describe('chat flow: message.sent → job → stream → ai.response.generated',
       AI_PLANS: JSON.stringify({ free: { dailyMessages: 5, dailyTokens: 100_000, priority: 0 } }),
       // One call at a time and one waiting request per user: the shedding test fills both.
       AI_DEFAULT_PROVIDER_CONCURRENCY: '1', AI_QUEUE_MAX_PER_USER: '1',
+      AI_WORKER_SWEEP_INTERVAL: '100ms',
     });
   });
   afterAll(async () => {
@@ -137,5 +138,26 @@ describe('chat flow: message.sent → job → stream → ai.response.generated',
     expect(codes).toEqual(['AI_QUEUE_FULL', 'completed', 'completed']);
     const counter = await ai.ctx.db.selectFrom('ai_quota_counters').select('messages').where('user_id', '=', 'u-shed').executeTakeFirstOrThrow();
     expect(Number(counter.messages)).toBe(2);
+  });
+
+  it('an attempt that streamed its whole answer and died before its final commit is finished from the stream, not answered again', async () => {
+    const ref = { responseId: 'r-recover', conversationId: 'c-recover', userId: 'u-recover' };
+    await ai.ctx.responseStreams.append(ref, [
+      { type: 'status', status: 'queued' },
+      { type: 'status', status: 'streaming', model: 'test-model', provider: 'p1' },
+      { type: 'delta', text: 'Already ' },
+      { type: 'delta', text: 'done' },
+      { type: 'end', status: 'completed', finishReason: 'stop' },
+    ]);
+    // The row as the dead process left it: open, its lease expired (0), the quota charged.
+    await insertJob(ai.ctx.db, { id: 'r-recover', userId: 'u-recover', conversationId: 'c-recover', messageId: 'm-recover', request: { messages: [{ role: 'user', content: 'recover me' }], generateTitle: false } });
+    await ai.ctx.db.updateTable('responses').set({ attempts: 1, quota_day: new Date().toISOString().slice(0, 10) }).where('id', '=', 'r-recover').execute();
+    const final = await awaitFinal(ai, 'r-recover');
+    expect(final.data).toMatchObject({ status: 'completed', content: 'Already done', model: 'test-model', provider: 'p1', finishReason: 'stop' });
+    expect((final.data as { usage: { completionTokens: number } }).usage.completionTokens).toBeGreaterThan(0);
+    expect(generator.calls.some((call) => call.request.userId === 'u-recover')).toBe(false);
+    const entries = await ai.ctx.responseStreams.read('r-recover');
+    expect(entries).toHaveLength(5);
+    expect(await jobStatus(ai.ctx.db, 'r-recover')).toEqual({ status: 'completed', attempts: 2 });
   });
 });

@@ -14,6 +14,7 @@ import { executeGeneration, type ExecutionDeps } from './execute-generation.ts';
 import { LeaseLost } from './response-worker.ts';
 import { StreamWriter } from './stream-writer.ts';
 import { generateTitle } from './generate-title.ts';
+import { recoverFinished } from './recover-finished.ts';
 
 export interface RunResponseDeps extends ExecutionDeps {
   ctx: ServiceContext;
@@ -48,15 +49,21 @@ export async function runResponse(deps: RunResponseDeps, job: ResponseJob, signa
   const unknownModel = { id: job.request.model ?? 'default', provider: 'none' };
 
   const [earlier, cancelRequested] = await Promise.all([ctx.responseStreams.read(job.id, 0), ctx.responseStreams.isCancelRequested(job.id)]);
-  // A previous attempt (a process that died) may have streamed part of an answer: clients start over.
-  if (earlier.length > 0) writer.write({ type: 'reset', reason: 'restarted' });
-  writer.write({ type: 'status', status: 'queued' });
+  const plan = deps.planOf(job.userId);
+  const recovered = recoverFinished(earlier, job, deps.generator, plan.name);
+  if (!recovered) {
+    // A previous attempt (a process that died) may have streamed part of an answer: clients start over.
+    if (earlier.length > 0) writer.write({ type: 'reset', reason: 'restarted' });
+    writer.write({ type: 'status', status: 'queued' });
+  }
 
   let result: GenerationResult;
   let model: ResolvedModel | undefined;
   let cached = false;
-  const plan = deps.planOf(job.userId);
-  if (job.attempts > deps.maxAttempts) {
+  if (recovered) {
+    logger.info('the previous attempt streamed the whole answer before dying: finishing it from the stream');
+    result = recovered;
+  } else if (job.attempts > deps.maxAttempts) {
     result = failure(unknownModel, 'AI_ATTEMPTS_EXHAUSTED');
   } else if (signal.aborted || cancelRequested) {
     if (signal.reason instanceof LeaseLost) return;
@@ -113,7 +120,7 @@ export async function runResponse(deps: RunResponseDeps, job: ResponseJob, signa
   }
   result = result!;
 
-  writer.write({ type: 'end', status: result.status, finishReason: result.finishReason, ...(result.errorCode ? { errorCode: result.errorCode } : {}) });
+  if (!recovered) writer.write({ type: 'end', status: result.status, finishReason: result.finishReason, ...(result.errorCode ? { errorCode: result.errorCode } : {}) });
   await writer.flush();
 
   const published = await ctx.transaction(async (trx, publish) => {
