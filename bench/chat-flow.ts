@@ -22,6 +22,7 @@ import { chatPlatformEnv, describeChatEnv, startFakeLlmProcess } from './lib/cha
 import { measureFirstDelta } from './lib/chat-latency.ts';
 import { processMemory } from './lib/chat-memory.ts';
 import { writeResults, type ConcurrencyCase, type FirstDeltaCase, type NamedProfile, type ProcessSample } from './lib/chat-report.ts';
+import { apiAgent, streamAgent } from './lib/chat-http.ts';
 import { UserStream } from './lib/chat-stream.ts';
 import { cpuSecondsOf } from './lib/child-process.ts';
 import { summarizeProfile, type Profile } from './lib/cpu-profile.ts';
@@ -270,6 +271,7 @@ try {
 } finally {
   await llm.stop();
   forgetLlm();
+  await Promise.all([apiAgent.close(), streamAgent.close()]);
 }
 
 const machine = await describeMachine({ redisUrl: redisTestUrl(), postgresUrl: needsServices ? postgresTestUrl() : null, loadAverage });

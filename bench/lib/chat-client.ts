@@ -1,4 +1,4 @@
-import { requestJson } from './api-client.ts';
+import { jsonRequest } from './chat-http.ts';
 import { nowMs } from './stats.ts';
 
 /**
@@ -33,7 +33,7 @@ export class ChatApi {
    * upstream call to the first answer only.
    */
   async createConversation(title: string): Promise<string> {
-    const response = await requestJson(`${this.gatewayUrl}/api/chat/conversations`, { body: { title }, headers: this.headers });
+    const response = await jsonRequest(`${this.gatewayUrl}/api/chat/conversations`, { method: 'POST', body: { title }, headers: this.headers });
     const id = response.body?.id;
     if (response.status !== 201 || typeof id !== 'string') throw failure('POST /api/chat/conversations', response.status, response.body);
     return id;
@@ -41,7 +41,7 @@ export class ChatApi {
 
   async send(conversationId: string, content: string): Promise<SendTiming> {
     const sentAt = nowMs();
-    const response = await requestJson(`${this.gatewayUrl}/api/chat/conversations/${conversationId}/messages`, { body: { content }, headers: this.headers });
+    const response = await jsonRequest(`${this.gatewayUrl}/api/chat/conversations/${conversationId}/messages`, { method: 'POST', body: { content }, headers: this.headers });
     const acceptedAt = nowMs();
     const responseId = response.body?.responseId;
     if (response.status !== 202 || typeof responseId !== 'string') throw failure(`POST /api/chat/conversations/${conversationId}/messages`, response.status, response.body);
@@ -50,7 +50,7 @@ export class ChatApi {
 
   /** The active path's newest page (every message of a short conversation). */
   async messages(conversationId: string): Promise<StoredMessage[]> {
-    const response = await requestJson(`${this.gatewayUrl}/api/chat/conversations/${conversationId}?limit=100`, { headers: this.headers });
+    const response = await jsonRequest(`${this.gatewayUrl}/api/chat/conversations/${conversationId}?limit=100`, { method: 'GET', headers: this.headers });
     const messages = response.body?.messages;
     if (response.status !== 200 || !Array.isArray(messages)) throw failure(`GET /api/chat/conversations/${conversationId}`, response.status, response.body);
     return messages as StoredMessage[];

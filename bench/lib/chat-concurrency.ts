@@ -1,5 +1,6 @@
 import type { ChatApi, SendTiming } from './chat-client.ts';
 import { streamDirect } from './chat-direct.ts';
+import { describeError } from './chat-http.ts';
 import type { FakeLlmProcess } from './chat-env.ts';
 import { seqCheck, type ResponseTrack, type UserStream } from './chat-stream.ts';
 import { nowMs, summarizeLatencies, type LatencySummary } from './stats.ts';
@@ -85,7 +86,7 @@ export async function measureDirectConcurrency(llm: FakeLlmProcess, opts: Concur
         answerMs.push(stream.endAt - stream.sentAt);
       } catch (error) {
         failed++;
-        errors.push((error as Error).message);
+        errors.push(describeError(error));
       }
     }
   }));
@@ -132,7 +133,7 @@ export async function measureChatConcurrency(users: BenchUserSession[], opts: Co
           if (track.firstDeltaAt !== undefined) firstDeltaMs.push(track.firstDeltaAt - timing.sentAt);
         } catch (error) {
           failed++;
-          errors.push((error as Error).message);
+          errors.push(describeError(error));
         }
       }
     }));

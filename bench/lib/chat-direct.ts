@@ -1,3 +1,5 @@
+import { request } from 'undici';
+import { streamAgent } from './chat-http.ts';
 import { nowMs } from './stats.ts';
 
 /**
@@ -21,12 +23,13 @@ interface Chunk { choices?: Array<{ delta?: { content?: string } }> }
 
 export async function streamDirect(llmUrl: string, messages: Array<{ role: string; content: string }>, apiKey: string): Promise<DirectStream> {
   const sentAt = nowMs();
-  const response = await fetch(`${llmUrl}/chat/completions`, {
+  const response = await request(`${llmUrl}/chat/completions`, {
     method: 'POST',
+    dispatcher: streamAgent,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
     body: JSON.stringify({ model: DIRECT_MODEL, messages, stream: true, stream_options: { include_usage: true } }),
   });
-  if (response.status !== 200 || !response.body) throw new Error(`fake LLM answered ${response.status}: ${await response.text()}`);
+  if (response.statusCode !== 200) throw new Error(`fake LLM answered ${response.statusCode}: ${await response.body.text()}`);
   const decoder = new TextDecoder();
   let buffered = '';
   let text = '';

@@ -1,5 +1,6 @@
 import type { ChatApi } from './chat-client.ts';
 import { streamDirect } from './chat-direct.ts';
+import { describeError } from './chat-http.ts';
 import type { FakeLlmProcess } from './chat-env.ts';
 import type { UserStream } from './chat-stream.ts';
 import { summarizeLatencies, type LatencySummary } from './stats.ts';
@@ -87,7 +88,7 @@ export async function measureFirstDelta(api: ChatApi, stream: UserStream, llm: F
         stages.streamingToFirstDelta.push(track.firstDeltaAt - streaming);
       }
     } catch (error) {
-      errors.push(`sample ${index}: ${(error as Error).message}`);
+      errors.push(`sample ${index}: ${describeError(error)}`);
       if (errors.length >= 10) break;
     }
   }
