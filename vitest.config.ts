@@ -19,6 +19,8 @@ export default defineConfig({
       },
       // The web app runs in a DOM environment with the Vue plugin (apps/web/vitest.config.ts).
       'apps/web/vitest.config.ts',
+      // The built web app in Debian's Chromium against a real all-in-one platform.
+      { extends: true, test: { name: 'web-e2e', include: ['apps/web/e2e/**/*.test.ts'] } },
     ],
   },
 });
