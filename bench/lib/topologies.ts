@@ -96,7 +96,7 @@ export async function startAllInOne(opts: { env?: Record<string, string> } = {})
   return {
     name: 'all-in-one',
     url: url(port),
-    description: '`versaai start` in one child process: gateway + auth + users, SQLite in a temp VERSAAI_DATA_DIR, embedded bus, in-memory rate limiter and revocation list',
+    description: '`versaai start` in one child process: the gateway and every service (auth, users, chat, ai), SQLite in a temp VERSAAI_DATA_DIR, embedded bus, in-memory rate limiter and revocation list',
     processes: healthOf([child]),
     cpuSeconds: cpuOf([child]),
     async stop() {
@@ -160,7 +160,7 @@ export async function startDistributed(opts: { postgresUrl: string; redisUrl: st
   return {
     name: 'distributed',
     url: url(gatewayPort),
-    description: `gateway, auth and users as three child processes (\`start --service …\`), PostgreSQL ${new URL(opts.postgresUrl).host} (fresh database), Redis ${new URL(opts.redisUrl).host} (fresh key prefix: bus, rate limiter, revocation list), proxied over HTTP keep-alive`,
+    description: `gateway, auth, users, chat and ai as five child processes (\`start --service …\`; chat and ai idle here), PostgreSQL ${new URL(opts.postgresUrl).host} (fresh database), Redis ${new URL(opts.redisUrl).host} (fresh key prefix: bus, rate limiter, revocation list), proxied over HTTP keep-alive`,
     processes: healthOf(children),
     cpuSeconds: cpuOf(children),
     async stop() {
