@@ -21,7 +21,7 @@ import { measureChatConcurrency, measureDirectConcurrency, type BenchUserSession
 import { chatPlatformEnv, describeChatEnv, startFakeLlmProcess } from './lib/chat-env.ts';
 import { measureFirstDelta } from './lib/chat-latency.ts';
 import { processMemory } from './lib/chat-memory.ts';
-import { writeResults, type ConcurrencyCase, type FirstDeltaCase, type NamedProfile, type ProcessSample } from './lib/chat-report.ts';
+import { renderResults, writeResults, type ConcurrencyCase, type FirstDeltaCase, type NamedProfile, type ProcessSample } from './lib/chat-report.ts';
 import { apiAgent, streamAgent } from './lib/chat-http.ts';
 import { UserStream } from './lib/chat-stream.ts';
 import { cpuSecondsOf } from './lib/child-process.ts';
@@ -52,8 +52,16 @@ const { values: args } = parseArgs({
     'profile-dir': { type: 'string' },
     // Extra platform settings for an experiment, NAME=VALUE (repeatable), e.g. --env AI_STREAM_FLUSH_INTERVAL=1ms.
     env: { type: 'string', multiple: true },
+    // Rewrites the .md of an earlier run from its .json with the current report code, and exits.
+    render: { type: 'string' },
   },
 });
+
+if (args.render) {
+  const { files } = await renderResults(args.render);
+  console.log(`wrote ${files.join(', ')}`);
+  process.exit(0);
+}
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   const value = raw === undefined ? fallback : Number(raw);

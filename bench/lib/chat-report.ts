@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ChatConcurrencyResult, ThroughputRun } from './chat-concurrency.ts';
@@ -162,6 +162,13 @@ function markdown(results: ChatFlowResults): string {
       for (const process of each.processes) {
         lines.push(`| ${process.name} (pid ${process.pid ?? '?'}) | **${mib(process.memoryAfter?.peakRssKiB)}** | ${mib(process.memoryBefore?.rssKiB)} → ${mib(process.memoryAfter?.rssKiB)} | ${process.cpuSeconds === undefined ? '–' : process.cpuSeconds.toFixed(1)} |`);
       }
+      const platformCpu = each.processes.reduce((sum, process) => sum + (process.cpuSeconds ?? 0), 0);
+      const hostCpu = each.processes.filter((process) => each.topology === 'all-in-one' || process.name === 'chat' || process.name === 'ai')
+        .reduce((sum, process) => sum + (process.cpuSeconds ?? 0), 0);
+      if (result.completed > 0 && platformCpu > 0) {
+        const perAnswer = (seconds: number) => (seconds * 1000) / result.completed;
+        lines.push('', `**CPU per completed answer** (load-independent): ${perAnswer(platformCpu).toFixed(1)} ms in all platform processes, ${perAnswer(hostCpu).toFixed(1)} ms in the process(es) hosting chat and AI; the platform processes kept ${(platformCpu / result.seconds).toFixed(2)} cores busy on average. At this cost one dedicated core per Node process would allow about ${int(1000 / perAnswer(each.topology === 'all-in-one' ? hostCpu : Math.max(...each.processes.filter((p) => p.name === 'chat' || p.name === 'ai').map((p) => p.cpuSeconds ?? 0))))} answers/s (the busiest process's ceiling).`);
+      }
       lines.push('', `Bench client ${each.clientCores.toFixed(2)} cores busy; fake LLM ${each.fakeLlmCpuSeconds === undefined ? '–' : `${each.fakeLlmCpuSeconds.toFixed(1)} CPU seconds`} (peer and chat runs together).`);
       lines.push(`Process health: ${each.health.map((p) => `${p.name} (${p.logLines} log lines${p.exitedDuringRun ? ', EXITED' : ''})`).join(', ')}.`);
       lines.push(...profileSection(each.profiles));
@@ -172,6 +179,15 @@ function markdown(results: ChatFlowResults): string {
 }
 
 const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
+
+/** The .md of an earlier run again, from its .json (targets re-checked), e.g. after the report gained a line. */
+export async function renderResults(jsonFile: string): Promise<{ files: string[] }> {
+  const results = JSON.parse(await readFile(jsonFile, 'utf8')) as ChatFlowResults;
+  results.targets = checkTargets(results.firstDelta, results.concurrency);
+  const file = jsonFile.replace(/\.json$/, '.md');
+  await writeFile(file, markdown(results));
+  return { files: [file] };
+}
 
 export async function writeResults(results: Omit<ChatFlowResults, 'date' | 'command' | 'machine' | 'targets'> & { machine: MachineInfo; suffix?: string }): Promise<{ files: string[] }> {
   const date = new Date().toISOString().slice(0, 10);
