@@ -40,7 +40,7 @@ describe('the openai SDK against a real all-in-one platform with a VersaAI API k
     const created = await json(`${platform.url}/api/auth/api-keys`, { headers: { authorization }, body: { name: 'sdk', scopes: ['ai:use'] } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     apiKey = created.body.key;
-  }, 90_000);
+  }, 150_000);
 
   afterAll(async () => {
     await platform?.stop();

@@ -38,8 +38,8 @@ describe.skipIf(!available)('ai service killed mid-generation (distributed)', ()
     database = await createTestDatabase();
     redis = createTestRedisPrefix();
     llm = await startFakeLlm({ apiKey: 'sk-upstream' });
-    // ~60 tokens, one every 40 ms: the answer takes a few seconds, long enough to kill it mid-way.
-    llm.script({ text: Array.from({ length: 60 }, (_, index) => `w${index}`).join(' '), tokenDelayMs: 40 });
+    // 100 tokens, one every 50 ms: the answer takes 5 s, long enough to kill it mid-way even on a loaded machine.
+    llm.script({ text: Array.from({ length: 100 }, (_, index) => `w${index}`).join(' '), tokenDelayMs: 50 });
     const issuer = await createTestIssuer();
     jwks = await issuer.serveJwks();
     env = {
@@ -84,17 +84,19 @@ describe.skipIf(!available)('ai service killed mid-generation (distributed)', ()
     await waitFor(async () => {
       const entries = await observerCtx.responseStreams.read(responseId);
       return entries.filter((entry) => entry.event.type === 'delta').length >= 3 ? true : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 20 });
+    }, { timeoutMs: 60_000, intervalMs: 20 });
     expect(await first.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    // Killed mid-answer: no end in the stream yet.
+    expect((await observerCtx.responseStreams.read(responseId)).some((entry) => entry.event.type === 'end')).toBe(false);
     expect(events).toHaveLength(0);
 
     const second = await startCli('ai-2', ['start', '--service', 'ai'], env, await freePort());
     processes.push(second);
-    const final = await waitFor(async () => events.find((event) => (event.data as { responseId: string }).responseId === responseId), { timeoutMs: 30_000 });
+    const final = await waitFor(async () => events.find((event) => (event.data as { responseId: string }).responseId === responseId), { timeoutMs: 60_000 });
     const data = final.data as { status: string; content: string; provider: string };
     expect(data.status).toBe('completed');
     expect(data.provider).toBe('openai');
-    expect(data.content).toBe(Array.from({ length: 60 }, (_, index) => `w${index}`).join(' '));
+    expect(data.content).toBe(Array.from({ length: 100 }, (_, index) => `w${index}`).join(' '));
 
     const entries = await observerCtx.responseStreams.read(responseId);
     const resets = entries.filter((entry) => entry.event.type === 'reset');
@@ -116,5 +118,5 @@ describe.skipIf(!available)('ai service killed mid-generation (distributed)', ()
     } finally {
       await aiDatabase.close();
     }
-  }, 90_000);
+  }, 240_000);
 });

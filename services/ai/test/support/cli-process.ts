@@ -40,7 +40,7 @@ export async function startCli(name: string, args: string[], env: Record<string,
   await waitFor(async () => {
     if (exited) throw new Error('exited');
     return (await fetch(`${url}/ready`)).status === 200 ? true : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 100 }).catch((error: Error) => {
+  }, { timeoutMs: 120_000, intervalMs: 100 }).catch((error: Error) => {
     child.kill('SIGKILL');
     throw new Error(`${name} did not become ready (${error.message}):\n${output}`);
   });
