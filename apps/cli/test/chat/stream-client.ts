@@ -25,12 +25,15 @@ export class StreamClient {
   static async connect(baseUrl: string, accessToken: string, resume?: { responseId: string; afterSeq: number }): Promise<StreamClient> {
     const query = resume ? `?responseId=${encodeURIComponent(resume.responseId)}&afterSeq=${resume.afterSeq}` : '';
     const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/chat/stream/ws${query}`, { headers: { authorization: `Bearer ${accessToken}` } });
+    // Listening before 'open': the first frames can arrive in the same read as the upgrade
+    // answer, and ws emits them right after 'open', before an awaiting caller could listen.
+    const client = new StreamClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
       socket.once('unexpected-response', (_request, response) => reject(new Error(`WebSocket upgrade answered ${response.statusCode}`)));
     });
-    return new StreamClient(socket);
+    return client;
   }
 
   resume(responseId: string, afterSeq: number): void {
