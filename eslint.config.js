@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import pluginVue from 'eslint-plugin-vue';
 
 const services = readdirSync(new URL('./services', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -52,5 +53,16 @@ export default tseslint.config(
   {
     files: ['apps/cli/**/*.ts', 'bench/**/*.ts', '**/test/**/*.ts'],
     rules: { 'no-console': 'off' },
+  },
+  // The web app: browser code, Vue single-file components with TypeScript.
+  ...pluginVue.configs['flat/essential'],
+  {
+    files: ['apps/web/src/**/*.{ts,vue}'],
+    languageOptions: { globals: { ...globals.browser }, parserOptions: { parser: tseslint.parser } },
+    rules: {
+      // Answers and messages are untrusted text: HTML only through a sanitiser, never v-html.
+      'vue/no-v-html': 'error',
+      'vue/multi-word-component-names': 'off',
+    },
   },
 );
