@@ -21,6 +21,8 @@ describe.runIf(hasChromium)('web app in Chromium against the all-in-one platform
   let browser: Browser;
 
   beforeAll(async () => {
+    const built = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.html');
+    if (!existsSync(built)) throw new Error('apps/web/dist is not built: run `npm run build:web` (npm test does)');
     mkdirSync(artifacts, { recursive: true });
     platform = await startAllInOne();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
