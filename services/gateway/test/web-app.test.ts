@@ -6,6 +6,7 @@ import { defineService, startPlatform, type RunningPlatform } from '@versaai/run
 import { tempDataDir, type TempDataDir } from '@versaai/testing';
 import { createGateway, type GatewayRoute } from '../src/index.ts';
 import { webAppCsp } from '../src/web-app.ts';
+import { startUpstream, type TestUpstream } from './upstream-servers.ts';
 
 const echo = defineService({
   name: 'echo',
@@ -117,6 +118,43 @@ describe('gateway: the web app at /', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('image/svg+xml');
     expect(response.body).toBe('');
+  });
+});
+
+describe('gateway: the web app in the distributed topology (a gateway process hosting no service)', () => {
+  let dataDir: TempDataDir;
+  let upstream: TestUpstream;
+  let platform: RunningPlatform;
+
+  beforeAll(async () => {
+    dataDir = await tempDataDir();
+    const dist = join(dataDir.dir, 'dist');
+    await writeDist(dist);
+    upstream = await startUpstream('echo');
+    platform = await startPlatform({
+      services: [], gateway: createGateway(table), separateProcesses: true,
+      env: {
+        PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks.json',
+        VERSAAI_UPSTREAMS: `echo=${upstream.url}`, GATEWAY_HEALTH_INTERVAL_MS: '0', WEB_DIST_DIR: dist,
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await upstream?.stop();
+    await dataDir?.remove();
+  });
+
+  it('serves the app and its fallback while /api still goes to the services', async () => {
+    const index = await fetch(`${platform.url}/chat/abc`, { headers: { accept: 'text/html' } });
+    expect(index.status).toBe(200);
+    expect(await index.text()).toBe(INDEX);
+    const proxied = await fetch(`${platform.url}/api/echo/hello`, { headers: { accept: 'text/html' } });
+    expect(await proxied.json()).toMatchObject({ replica: 'echo', url: '/api/echo/hello' });
+    const unknown = await fetch(`${platform.url}/api/other`, { headers: { accept: 'text/html' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
   });
 });
 
