@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect as connectTcp } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '@versaai/runtime';
 import type { ResponseRef, ResponseStreamStore } from '@versaai/storage';
@@ -133,7 +134,8 @@ describe('chat realtime over WebSocket', () => {
   });
 
   it('closes the socket with 4001 when its token expires', async () => {
-    const token = await issuer.sign({ sub: 'grace', expiresInSeconds: 1 });
+    // Two seconds: issuedAt is whole seconds, so a one-second token may already be expired when it arrives.
+    const token = await issuer.sign({ sub: 'grace', expiresInSeconds: 2 });
     const client = await connectStream(url, token);
     open.push(client);
     expect(await client.closed).toMatchObject({ code: 4001 });
@@ -162,5 +164,15 @@ describe('chat realtime over WebSocket', () => {
     const metrics = await (await fetch(`${platform.url}/metrics`)).text();
     expect(metrics).toMatch(/versaai_chat_stream_drops_total\{transport="websocket",reason="slow_consumer"\} 1\b/);
     expect(metrics).toMatch(/versaai_chat_stream_connections\{transport="websocket"\} [1-9]/);
+  });
+
+  it('ends a stray upgrade (to a route that is not a WebSocket) once it has been answered and left idle', async () => {
+    const socket = connectTcp(Number(new URL(platform.url).port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => { answer += chunk.toString(); });
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ProblemError, toProblemBody, type Logger } from '@versaai/kernel';
@@ -93,6 +94,8 @@ export function registerUpgradeProxy(app: FastifyInstance, deps: UpgradeProxyDep
     upstream.once('upgrade', (response, upstreamSocket, upstreamHead) => {
       lease.settle('success');
       upstream.setTimeout(0);
+      // A tunnel is idle between heartbeats: no idle timeout from anyone on this process's side.
+      if (socket instanceof Socket) socket.setTimeout(0);
       socket.write(headBlock(`HTTP/1.1 101 ${response.statusMessage ?? 'Switching Protocols'}`, response.rawHeaders));
       if (upstreamHead.length > 0) socket.write(upstreamHead);
       if (head.length > 0) upstreamSocket.write(head);

@@ -1,3 +1,6 @@
+import type { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceContext } from '@versaai/runtime';
@@ -10,6 +13,13 @@ import { createRealtimeMetrics } from './realtime-metrics.ts';
 import { sseRoute } from './sse-route.ts';
 import { streamAuthenticator } from './stream-auth.ts';
 import { websocketRoute, type StreamRouteDeps } from './websocket-route.ts';
+
+/**
+ * An upgrade request that does not become a WebSocket (refused, or sent to a route that is not
+ * one) leaves a socket no HTTP parser reads any more; idle this long, it is destroyed. ws clears
+ * the timeout of the sockets it takes over.
+ */
+const STRAY_UPGRADE_IDLE_MS = 5_000;
 
 /** Client frames are small (resume, ping): anything bigger is refused by ws before it is buffered. */
 const MAX_CLIENT_FRAME_BYTES = 4 * 1024;
@@ -36,6 +46,14 @@ export async function realtimeRoutes(app: FastifyInstance, ctx: ServiceContext):
       // Select our protocol, never the one carrying the token: it would be echoed back in the clear.
       handleProtocols: (protocols) => (protocols.has(STREAM_PROTOCOL) ? STREAM_PROTOCOL : false),
     },
+  });
+  const onUpgrade = (_request: IncomingMessage, socket: Duplex) => {
+    if (socket instanceof Socket) socket.setTimeout(STRAY_UPGRADE_IDLE_MS, () => socket.destroy());
+  };
+  app.server.on('upgrade', onUpgrade);
+  app.addHook('preClose', (done) => {
+    app.server.off('upgrade', onUpgrade);
+    done();
   });
   // An upgrade refused before the socket was taken over (401 at the edge, 429…) leaves a socket
   // no HTTP parser reads any more: end it once the answer is out, or it stays half-open.
