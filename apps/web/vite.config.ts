@@ -24,6 +24,8 @@ export default defineConfig({
     // The size check reads it to find the sign-in route's initial chunks.
     manifest: true,
     sourcemap: false,
+    // Plugin timing warnings measure the load of the (shared) machine more than the build.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   define: {
     // No options-API-only code paths and no devtools hooks in the production bundle.
