@@ -43,5 +43,10 @@ describeOnBothDialects('response jobs', (harness) => {
     expect(await finalizeJob(db, 'j1', 'alive', 'failed')).toBe(false);
     expect(await jobStatus(db, 'j1')).toEqual({ status: 'completed', attempts: 2 });
     expect(await claimJobs(db, { owner: 'late', leaseMs: 1_000, limit: 10, now: Date.now() + 3_600_000 })).toEqual([]);
+
+    // A process whose own lease lapsed while it was busy does not adopt the job it is running.
+    await insertJob(db, { id: 'j2', userId: 'u', conversationId: 'c', messageId: 'm2', request });
+    await claimJobs(db, { owner: 'busy', leaseMs: 1_000, limit: 10, ids: ['j2'], now: 20_000 });
+    expect(await claimJobs(db, { owner: 'busy', leaseMs: 1_000, limit: 10, running: ['j2'], now: 30_000 })).toEqual([]);
   });
 });

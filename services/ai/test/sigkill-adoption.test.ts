@@ -46,7 +46,7 @@ describe.skipIf(!available)('ai service killed mid-generation (distributed)', ()
       DATABASE_URL: database.url, REDIS_URL: redis.url, VERSAAI_REDIS_PREFIX: redis.prefix, AUTH_JWKS_URL: jwks.url,
       OPENAI_API_KEY: 'sk-upstream', OPENAI_BASE_URL: llm.url, AI_DEFAULT_MODEL: 'gpt-4o-mini',
       // A short lease so the test does not wait long for the adoption.
-      AI_LEASE: '1500ms', AI_WORKER_SWEEP_INTERVAL: '200ms', BUS_BLOCK_MS: '200',
+      AI_LEASE: '3s', AI_WORKER_SWEEP_INTERVAL: '200ms', BUS_BLOCK_MS: '200',
     };
     // Plays the chat service: publishes message.sent and consumes ai.response.generated.
     observer = await startPlatform({

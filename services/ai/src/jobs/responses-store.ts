@@ -50,11 +50,17 @@ function toJob(row: Record<string, unknown>): ResponseJob {
  * changes (PostgreSQL re-evaluates the condition after a concurrent update; SQLite has one
  * writer), so two replicas never both take the same job.
  */
-export async function claimJobs(db: Db, opts: { owner: string; leaseMs: number; limit: number; ids?: readonly string[]; now?: number }): Promise<ResponseJob[]> {
+export async function claimJobs(db: Db, opts: {
+  owner: string; leaseMs: number; limit: number; ids?: readonly string[];
+  /** Jobs this process is running: a lease that lapsed while it was busy is not adopted by itself. */
+  running?: readonly string[];
+  now?: number;
+}): Promise<ResponseJob[]> {
   if (opts.limit <= 0 || opts.ids?.length === 0) return [];
   const now = opts.now ?? Date.now();
   let candidates = db.selectFrom('responses').select('id').where('status', 'in', OPEN).where('lease_expires_at', '<', now);
   if (opts.ids) candidates = candidates.where('id', 'in', opts.ids);
+  if (opts.running && opts.running.length > 0) candidates = candidates.where('id', 'not in', opts.running);
   const ids = (await candidates.orderBy('created_at').limit(opts.limit).execute()).map((row) => String(row.id));
   if (ids.length === 0) return [];
   const rows = await db.updateTable('responses')

@@ -132,9 +132,9 @@ export class ResponseWorker {
     this.claiming = true;
     try {
       const jobs = await claimJobs(this.options.ctx.db, {
-        owner: this.owner, leaseMs: this.options.leaseMs, limit: this.options.capacity - this.held.size, ids,
+        owner: this.owner, leaseMs: this.options.leaseMs, limit: this.options.capacity - this.held.size, ids, running: [...this.held.keys()],
       });
-      for (const job of jobs) this.launch(job);
+      for (const job of jobs) if (!this.held.has(job.id)) this.launch(job);
       return jobs;
     } catch (error) {
       this.options.logger.warn({ err: error }, 'could not claim response jobs; retrying on the next sweep');
