@@ -70,11 +70,17 @@ for (const topology of topologies) {
     });
 
     it('answers 401 problem+json to every forged, expired, misdirected or tampered token', async () => {
-      const urls = [topology.via(target), ...Object.values(target.serviceUrls)];
+      // A route of each service process that needs a session; the gateway is attacked on /me.
+      const guarded: Record<string, string> = { auth: '/api/auth/sessions', users: '/api/users/me', chat: '/api/chat/conversations', ai: '/api/ai/usage' };
+      const pathAt = new Map<string, string>([[topology.via(target), '/api/users/me']]);
+      for (const [service, base] of Object.entries(target.serviceUrls)) {
+        const path = guarded[service.replace(/-\d+$/, '')];
+        expect(path, `a guarded route of the ${service} service`).toBeDefined();
+        pathAt.set(base, path!);
+      }
       const wrong: string[] = [];
       for (const [name, token] of await attacks(victim, await signingKey(target))) {
-        for (const base of urls) {
-          const path = base === target.serviceUrls.auth ? '/api/auth/sessions' : '/api/users/me';
+        for (const [base, path] of pathAt) {
           const response = await call(base, 'GET', path, { bearer: `Bearer ${token}` });
           if (response.status !== 401 || !response.contentType.includes('application/problem+json')) wrong.push(`${name} at ${base}${path} → ${response.status}`);
         }
