@@ -58,7 +58,8 @@ export function registerWebApp(app: FastifyInstance, opts: { env?: NodeJS.Proces
     return;
   }
   let files: Promise<Map<string, WebAppFile>> | undefined;
-  app.get('/*', async (request, reply) => {
+  // Hidden from the OpenAPI document: the app's files are not part of the API.
+  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const path = request.url.split('?', 1)[0]!;
     if (isApiPath(path)) return reply.callNotFound();
     files ??= loadWebAppFiles(dir);
