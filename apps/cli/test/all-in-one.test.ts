@@ -65,6 +65,6 @@ describe('all-in-one platform (SQLite + embedded bus, one process)', () => {
   it('reports every database, the bus and the consumers as ready', async () => {
     const response = await request(`${platform.url}/ready`);
     expect(response.status).toBe(200);
-    expect(Object.keys(response.body.checks).sort()).toEqual(['auth-consumer', 'auth-database', 'bus', 'users-consumer', 'users-database']);
+    expect(Object.keys(response.body.checks).sort()).toEqual(['ai-consumer', 'ai-database', 'auth-consumer', 'auth-database', 'bus', 'chat-consumer', 'chat-database', 'users-consumer', 'users-database']);
   });
 });
