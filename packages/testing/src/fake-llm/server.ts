@@ -121,7 +121,9 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+    // Benchmarks open a thousand streams at once; Node's default backlog (511) drops connects
+    // that arrive while the loop is busy, which reads as a flaky upstream.
+    server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });
