@@ -78,10 +78,12 @@ describeOnBothDialects('chat: conversation export', (harness) => {
   });
 
   it('answers an id no conversation can have with 404, never a database error', async () => {
-    for (const id of ['%00', 'a%00b', '%E2%80%AE', 'x'.repeat(100)]) {
+    for (const id of ['%E2%80%AE', 'x'.repeat(100)]) {
       const response = await exportAs(eva, '', id);
       expect(response.statusCode, id).toBe(404);
     }
+    // A NUL byte never reaches a route: the kernel refuses the request target first.
+    for (const id of ['%00', 'a%00b']) expect((await exportAs(eva, '', id)).json().code).toBe('INVALID_REQUEST_TARGET');
   });
 
   it('refuses unknown formats and parameters, and anonymous callers', async () => {
