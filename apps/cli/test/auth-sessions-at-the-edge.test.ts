@@ -3,6 +3,8 @@ import { startPlatform, type RunningPlatform } from '@versaai/runtime';
 import { tempDataDir, type TempDataDir } from '@versaai/testing';
 import { createAuthService } from '@versaai/service-auth';
 import { usersService } from '@versaai/service-users';
+import { chatService } from '@versaai/service-chat';
+import { aiService } from '@versaai/service-ai';
 import { gateway } from '@versaai/service-gateway';
 import { request } from './http-client.ts';
 
@@ -18,7 +20,7 @@ describe('auth sessions and login throttling through the gateway (all-in-one)', 
       PORT: '0', HOST: '127.0.0.1', VERSAAI_DATA_DIR: dataDir.dir, LOG_LEVEL: 'silent', BUS_BLOCK_MS: '250',
       ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', AUTH_LOGIN_FREE_ATTEMPTS: '2', AUTH_LOGIN_LOCK_AFTER: '4',
     };
-    platform = await startPlatform({ services: [createAuthService({ env }), usersService], gateway, env });
+    platform = await startPlatform({ services: [createAuthService({ env }), usersService, chatService, aiService], gateway, env });
   });
 
   afterAll(async () => {

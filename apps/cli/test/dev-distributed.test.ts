@@ -66,7 +66,8 @@ describe('versaai dev distributed', () => {
     it('forwards SIGTERM to every child and exits 0 once they have exited', async () => {
       const exit = await terminate(cli);
       expect(exit, cli.output()).toEqual({ code: 0, signal: null });
-      expect(cli.output().match(/"msg":"shutdown finished"/g)).toHaveLength(4);
+      // The gateway, auth, two users replicas, chat and ai.
+      expect(cli.output().match(/"msg":"shutdown finished"/g)).toHaveLength(6);
     }, 60_000);
   });
 });
