@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import type { ResponseRef, ResponseStreamEvent, ResponseStreamStore, StreamEntry, Unsubscribe, UserStreamListener } from './response-stream-store.ts';
+import { createRedisPubSub } from '../pubsub/redis-pubsub.ts';
+import type { ResponseRef, ResponseStreamEvent, ResponseStreamStore, StreamEntry, UserStreamListener } from './response-stream-store.ts';
 
 export interface RedisResponseStreamStoreOptions {
   url: string;
@@ -42,68 +43,16 @@ function toEntries(first: number, at: number, events: readonly ResponseStreamEve
 /** The distributed store: a Redis stream per response with a TTL, and pub/sub per user. */
 export function createRedisResponseStreamStore(opts: RedisResponseStreamStoreOptions): ResponseStreamStore {
   const client = new Redis(opts.url, { connectTimeout: 2_000, maxRetriesPerRequest: 2, enableAutoPipelining: true });
-  // Created on first subscription: a process that only writes (the AI service) needs no second connection.
-  let subscriber: Redis | undefined;
   client.on('error', () => {});
-  const channelListeners = new Map<string, Set<(message: string) => void>>();
+  // Subscriptions (one Redis channel per user, one for cancels) go through the pub/sub port;
+  // the Lua script and requestCancel publish to the same channel names.
+  const pubsub = createRedisPubSub({ url: opts.url, prefix: opts.prefix });
 
   const streamKey = (id: string) => `${opts.prefix}resp:${id}`;
   const refKey = (id: string) => `${opts.prefix}resp-ref:${id}`;
   const cancelKey = (id: string) => `${opts.prefix}resp-cancel:${id}`;
-  const userChannel = (userId: string) => `${opts.prefix}resp-user:${userId}`;
-  const cancelChannel = `${opts.prefix}resp-cancel`;
-
-  function subscriberClient(): Redis {
-    if (subscriber) return subscriber;
-    subscriber = client.duplicate({ enableAutoPipelining: false });
-    subscriber.on('error', () => {});
-    subscriber.on('message', (channel: string, message: string) => {
-      const listeners = channelListeners.get(channel);
-      if (listeners) for (const listener of listeners) listener(message);
-    });
-    return subscriber;
-  }
-
-  // A listener joining a channel whose SUBSCRIBE is in flight waits for the same reply, so
-  // "subscribed" always means live; a failed SUBSCRIBE forgets the channel so the next try sends it again.
-  const subscribing = new Map<string, Promise<unknown>>();
-
-  async function listen(channel: string, listener: (message: string) => void): Promise<Unsubscribe> {
-    let listeners = channelListeners.get(channel);
-    if (!listeners) {
-      const fresh = new Set<(message: string) => void>();
-      listeners = fresh;
-      channelListeners.set(channel, fresh);
-      const subscribed = subscriberClient().subscribe(channel);
-      subscribing.set(channel, subscribed);
-      fresh.add(listener);
-      try {
-        await subscribed;
-      } catch (error) {
-        fresh.delete(listener);
-        if (fresh.size === 0 && channelListeners.get(channel) === fresh) channelListeners.delete(channel);
-        throw error;
-      } finally {
-        if (subscribing.get(channel) === subscribed) subscribing.delete(channel);
-      }
-    } else {
-      listeners.add(listener);
-      try {
-        await subscribing.get(channel);
-      } catch (error) {
-        listeners.delete(listener);
-        throw error;
-      }
-    }
-    const joined = listeners;
-    return async () => {
-      joined.delete(listener);
-      if (joined.size === 0 && channelListeners.get(channel) === joined) {
-        channelListeners.delete(channel);
-        await subscriber?.unsubscribe(channel).catch(() => {});
-      }
-    };
-  }
+  const userChannel = (userId: string) => `resp-user:${userId}`;
+  const cancelChannel = 'resp-cancel';
 
   return {
     async append(ref, events) {
@@ -112,7 +61,7 @@ export function createRedisResponseStreamStore(opts: RedisResponseStreamStoreOpt
       const refJson = JSON.stringify({ responseId: ref.responseId, conversationId: ref.conversationId, userId: ref.userId });
       const first = await client.eval(
         APPEND_SCRIPT, 2, streamKey(ref.responseId), refKey(ref.responseId),
-        String(opts.retentionMs), refJson, userChannel(ref.userId), String(at),
+        String(opts.retentionMs), refJson, opts.prefix + userChannel(ref.userId), String(at),
         ...events.map((event) => JSON.stringify(event)),
       ) as number;
       return toEntries(first, at, events);
@@ -130,23 +79,23 @@ export function createRedisResponseStreamStore(opts: RedisResponseStreamStoreOpt
       return json ? JSON.parse(json) as ResponseRef : undefined;
     },
     async subscribeUser(userId, listener: UserStreamListener) {
-      return listen(userChannel(userId), (message) => {
+      return pubsub.subscribe(userChannel(userId), (message) => {
         const published = JSON.parse(message) as Published;
         listener(published.ref, toEntries(published.first, published.at, published.events));
       });
     },
     async requestCancel(responseId) {
-      await client.multi().set(cancelKey(responseId), '1', 'PX', opts.retentionMs).publish(cancelChannel, responseId).exec();
+      await client.multi().set(cancelKey(responseId), '1', 'PX', opts.retentionMs).publish(opts.prefix + cancelChannel, responseId).exec();
     },
     async isCancelRequested(responseId) {
       return (await client.exists(cancelKey(responseId))) === 1;
     },
     async onCancelRequested(listener) {
-      return listen(cancelChannel, listener);
+      return pubsub.subscribe(cancelChannel, listener);
     },
     async close() {
-      channelListeners.clear();
-      await Promise.all([client, subscriber].map((connection) => connection?.quit().catch(() => connection.disconnect())));
+      await pubsub.close();
+      await client.quit().catch(() => client.disconnect());
     },
   };
 }
