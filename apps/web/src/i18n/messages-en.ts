@@ -1,61 +1,21 @@
 import { errorsEn } from './errors-en.ts';
+import { adminEn } from './en/admin.ts';
+import { appEn } from './en/app.ts';
+import { authEn } from './en/auth.ts';
+import { chatEn } from './en/chat.ts';
+import { conversationsEn } from './en/conversations.ts';
+import { markdownEn } from './en/markdown.ts';
+import { settingsEn } from './en/settings.ts';
 
+// One file per area of the app (en/<area>.ts, es/<area>.ts) so that work on one page never edits another's strings.
 export const messagesEn = {
-  app: {
-    name: 'VersaAI',
-    skipToContent: 'Skip to content',
-    language: 'Language',
-    loading: 'Loading…',
-    notFound: 'This page does not exist.',
-    goHome: 'Go to the start page',
-  },
-  locale: { en: 'English', es: 'Español' },
-  auth: {
-    email: 'E-mail',
-    password: 'Password',
-    newPassword: 'New password',
-    passwordHint: 'At least 10 characters.',
-    signIn: 'Sign in',
-    signInTitle: 'Sign in to VersaAI',
-    signUp: 'Create account',
-    signUpTitle: 'Create your VersaAI account',
-    signOut: 'Sign out',
-    noAccount: 'No account yet?',
-    haveAccount: 'Already have an account?',
-    forgotPassword: 'Forgot your password?',
-    forgotTitle: 'Reset your password',
-    forgotIntro: 'Enter your e-mail address and we will send you a link to choose a new password.',
-    sendLink: 'Send link',
-    forgotSent: 'If an account exists for this address, a link to reset the password is on its way.',
-    resetTitle: 'Choose a new password',
-    resetSubmit: 'Save password',
-    resetDone: 'Your password was changed. Sign in with the new one.',
-    missingToken: 'This link is incomplete. Open the link from the e-mail again.',
-    verifyTitle: 'Verify your e-mail',
-    verifying: 'Verifying your e-mail address…',
-    verified: 'Your e-mail address is verified.',
-    continue: 'Continue',
-    working: 'Please wait…',
-  },
-  chat: {
-    conversations: 'Conversations',
-    newChat: 'New chat',
-    noConversations: 'No conversations yet.',
-    untitled: 'Untitled conversation',
-    emptyTitle: 'How can I help?',
-    messageLabel: 'Message',
-    placeholder: 'Write a message…',
-    send: 'Send',
-    you: 'You',
-    assistant: 'Assistant',
-    thinking: 'Thinking…',
-    failed: 'The answer failed.',
-    cancelled: 'The answer was stopped.',
-    answeredBy: 'Answered by {model}',
-    messages: 'Messages',
-    mainMenu: 'Main menu',
-    signedInAs: 'Signed in as {email}',
-  },
+  ...appEn,
+  ...authEn,
+  ...chatEn,
+  ...conversationsEn,
+  ...markdownEn,
+  ...settingsEn,
+  ...adminEn,
   errors: errorsEn,
 };
 

@@ -1,61 +1,20 @@
 import { errorsEs } from './errors-es.ts';
 import type { MessageSchema } from './messages-en.ts';
+import { adminEs } from './es/admin.ts';
+import { appEs } from './es/app.ts';
+import { authEs } from './es/auth.ts';
+import { chatEs } from './es/chat.ts';
+import { conversationsEs } from './es/conversations.ts';
+import { markdownEs } from './es/markdown.ts';
+import { settingsEs } from './es/settings.ts';
 
 export const messagesEs: MessageSchema = {
-  app: {
-    name: 'VersaAI',
-    skipToContent: 'Saltar al contenido',
-    language: 'Idioma',
-    loading: 'Cargando…',
-    notFound: 'Esta página no existe.',
-    goHome: 'Ir a la página de inicio',
-  },
-  locale: { en: 'English', es: 'Español' },
-  auth: {
-    email: 'Correo electrónico',
-    password: 'Contraseña',
-    newPassword: 'Nueva contraseña',
-    passwordHint: 'Al menos 10 caracteres.',
-    signIn: 'Iniciar sesión',
-    signInTitle: 'Inicia sesión en VersaAI',
-    signUp: 'Crear cuenta',
-    signUpTitle: 'Crea tu cuenta de VersaAI',
-    signOut: 'Cerrar sesión',
-    noAccount: '¿Todavía no tienes cuenta?',
-    haveAccount: '¿Ya tienes cuenta?',
-    forgotPassword: '¿Olvidaste tu contraseña?',
-    forgotTitle: 'Restablece tu contraseña',
-    forgotIntro: 'Escribe tu correo y te enviaremos un enlace para elegir una contraseña nueva.',
-    sendLink: 'Enviar enlace',
-    forgotSent: 'Si existe una cuenta con esta dirección, le llegará un enlace para restablecer la contraseña.',
-    resetTitle: 'Elige una contraseña nueva',
-    resetSubmit: 'Guardar contraseña',
-    resetDone: 'Tu contraseña se cambió. Inicia sesión con la nueva.',
-    missingToken: 'Este enlace está incompleto. Vuelve a abrir el enlace del correo.',
-    verifyTitle: 'Verifica tu correo',
-    verifying: 'Verificando tu dirección de correo…',
-    verified: 'Tu dirección de correo está verificada.',
-    continue: 'Continuar',
-    working: 'Un momento…',
-  },
-  chat: {
-    conversations: 'Conversaciones',
-    newChat: 'Nuevo chat',
-    noConversations: 'Todavía no hay conversaciones.',
-    untitled: 'Conversación sin título',
-    emptyTitle: '¿En qué puedo ayudarte?',
-    messageLabel: 'Mensaje',
-    placeholder: 'Escribe un mensaje…',
-    send: 'Enviar',
-    you: 'Tú',
-    assistant: 'Asistente',
-    thinking: 'Pensando…',
-    failed: 'La respuesta falló.',
-    cancelled: 'La respuesta se detuvo.',
-    answeredBy: 'Respondido por {model}',
-    messages: 'Mensajes',
-    mainMenu: 'Menú principal',
-    signedInAs: 'Sesión iniciada como {email}',
-  },
+  ...appEs,
+  ...authEs,
+  ...chatEs,
+  ...conversationsEs,
+  ...markdownEs,
+  ...settingsEs,
+  ...adminEs,
   errors: errorsEs,
 };

@@ -7,12 +7,13 @@ declare module 'vue-router' {
     requiresAuth?: boolean;
     /** Only for signed-out users (sign-in, sign-up); signed-in users go to the chat. */
     guestOnly?: boolean;
+    /** The conversation sidebar is shown beside this page. */
+    sidebar?: boolean;
   }
 }
 
 // Every page is its own chunk: the sign-in page loads none of the chat's code.
 export const routes: RouteRecordRaw[] = [
-  { path: '/', redirect: { name: 'chat' } },
   { path: '/sign-in', name: 'sign-in', component: () => import('../pages/SignInPage.vue'), meta: { guestOnly: true } },
   { path: '/sign-up', name: 'sign-up', component: () => import('../pages/SignUpPage.vue'), meta: { guestOnly: true } },
   { path: '/forgot-password', name: 'forgot-password', component: () => import('../pages/ForgotPasswordPage.vue') },
@@ -20,12 +21,17 @@ export const routes: RouteRecordRaw[] = [
   { path: '/reset-password', name: 'reset-password', component: () => import('../pages/ResetPasswordPage.vue') },
   { path: '/verify-email', name: 'verify-email', component: () => import('../pages/VerifyEmailPage.vue') },
   {
-    path: '/chat',
+    // The signed-in layout: header and navigation; the conversation sidebar only beside the chat.
+    path: '/',
     component: () => import('../pages/AppShell.vue'),
     meta: { requiresAuth: true },
     children: [
-      { path: '', name: 'chat', component: () => import('../pages/ChatPage.vue') },
-      { path: ':conversationId', name: 'conversation', component: () => import('../pages/ChatPage.vue'), props: true },
+      { path: '', redirect: { name: 'chat' } },
+      { path: 'chat', name: 'chat', component: () => import('../pages/ChatPage.vue'), meta: { sidebar: true } },
+      { path: 'chat/:conversationId', name: 'conversation', component: () => import('../pages/ChatPage.vue'), props: true, meta: { sidebar: true } },
+      { path: 'settings/:section?', name: 'settings', component: () => import('../pages/settings/SettingsPage.vue'), props: true },
+      // Shown to everyone signed in: a non-admin sees why they cannot use it (the API refuses them anyway).
+      { path: 'admin/:section?', name: 'admin', component: () => import('../pages/admin/AdminPage.vue'), props: true },
     ],
   },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue') },

@@ -1,0 +1,5 @@
+export const adminEn = {
+  admin: {
+    title: 'Administration',
+  },
+};

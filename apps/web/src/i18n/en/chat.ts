@@ -1,0 +1,21 @@
+export const chatEn = {
+  chat: {
+    conversations: 'Conversations',
+    newChat: 'New chat',
+    noConversations: 'No conversations yet.',
+    untitled: 'Untitled conversation',
+    emptyTitle: 'How can I help?',
+    messageLabel: 'Message',
+    placeholder: 'Write a message…',
+    send: 'Send',
+    you: 'You',
+    assistant: 'Assistant',
+    thinking: 'Thinking…',
+    failed: 'The answer failed.',
+    cancelled: 'The answer was stopped.',
+    answeredBy: 'Answered by {model}',
+    messages: 'Messages',
+    mainMenu: 'Main menu',
+    signedInAs: 'Signed in as {email}',
+  },
+};

@@ -1,0 +1,5 @@
+export const conversationsEn = {
+  sidebar: {
+    title: 'Conversations',
+  },
+};

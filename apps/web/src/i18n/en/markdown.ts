@@ -1,0 +1,5 @@
+export const markdownEn = {
+  markdown: {
+    title: 'Formatted text',
+  },
+};

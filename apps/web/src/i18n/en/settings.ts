@@ -1,0 +1,5 @@
+export const settingsEn = {
+  settings: {
+    title: 'Settings',
+  },
+};

@@ -1,0 +1,31 @@
+import type { authEn } from '../en/auth.ts';
+
+export const authEs: typeof authEn = {
+  auth: {
+    email: 'Correo electrónico',
+    password: 'Contraseña',
+    newPassword: 'Nueva contraseña',
+    passwordHint: 'Al menos 10 caracteres.',
+    signIn: 'Iniciar sesión',
+    signInTitle: 'Inicia sesión en VersaAI',
+    signUp: 'Crear cuenta',
+    signUpTitle: 'Crea tu cuenta de VersaAI',
+    signOut: 'Cerrar sesión',
+    noAccount: '¿Todavía no tienes cuenta?',
+    haveAccount: '¿Ya tienes cuenta?',
+    forgotPassword: '¿Olvidaste tu contraseña?',
+    forgotTitle: 'Restablece tu contraseña',
+    forgotIntro: 'Escribe tu correo y te enviaremos un enlace para elegir una contraseña nueva.',
+    sendLink: 'Enviar enlace',
+    forgotSent: 'Si existe una cuenta con esta dirección, le llegará un enlace para restablecer la contraseña.',
+    resetTitle: 'Elige una contraseña nueva',
+    resetSubmit: 'Guardar contraseña',
+    resetDone: 'Tu contraseña se cambió. Inicia sesión con la nueva.',
+    missingToken: 'Este enlace está incompleto. Vuelve a abrir el enlace del correo.',
+    verifyTitle: 'Verifica tu correo',
+    verifying: 'Verificando tu dirección de correo…',
+    verified: 'Tu dirección de correo está verificada.',
+    continue: 'Continuar',
+    working: 'Un momento…',
+  },
+};

@@ -1,0 +1,7 @@
+import type { settingsEn } from '../en/settings.ts';
+
+export const settingsEs: typeof settingsEn = {
+  settings: {
+    title: 'Ajustes',
+  },
+};
