@@ -67,6 +67,6 @@ describe('chat store', () => {
     const chat = useChatStore();
     await chat.open('c1');
     expect(chat.conversationId).toBe('c1');
-    expect(chat.messages).toEqual([{ id: 'm1', role: 'user', content: 'Q', status: 'completed', errorCode: null, model: null }]);
+    expect(chat.messages).toMatchObject([{ id: 'm1', role: 'user', content: 'Q', status: 'completed', errorCode: null, model: null }]);
   });
 });

@@ -1,0 +1,72 @@
+import type { Message, ServerFrame } from '../api/contracts.ts';
+import type { useChatStore } from '../stores/chat.ts';
+import type { useConversationsStore } from '../stores/conversations.ts';
+import { ChatSocket, type ChatSocketOptions } from './chat-socket.ts';
+
+export interface ChatChannelOptions {
+  chat: ReturnType<typeof useChatStore>;
+  conversations: ReturnType<typeof useConversationsStore>;
+  token: ChatSocketOptions['token'];
+  createSocket?: ChatSocketOptions['createSocket'];
+  url?: string;
+  /** Where `visibilitychange` and `online` are listened to (the browser's by default). */
+  page?: Pick<Document, 'addEventListener' | 'removeEventListener' | 'visibilityState'>;
+  network?: Pick<Window, 'addEventListener' | 'removeEventListener'>;
+}
+
+/** Notification frames carry the stored message (services/chat ChatCoreNotification). */
+type MessageNotification = { type: 'message.created' | 'message.updated'; message?: Message };
+
+/**
+ * Wires the real-time channel to the stores: applies streamed entries, resumes unfinished
+ * answers after every (re)connection and every wake-up (tab visible again, network back — a
+ * laptop closed mid-answer), and reads the conversation from the API when a stream is gone.
+ */
+export function connectChatChannel(options: ChatChannelOptions): { stop: () => void } {
+  const { chat, conversations } = options;
+  const page = options.page ?? document;
+  const network = options.network ?? window;
+  let listRefresh: ReturnType<typeof setTimeout> | null = null;
+
+  const resumeUnfinished = () => {
+    for (const resume of chat.unfinishedStreams()) socket.send({ type: 'resume', ...resume });
+  };
+  const onFrame = (frame: ServerFrame) => {
+    if (frame.type === 'entries') {
+      const afterSeq = chat.applyEntries(frame.responseId, frame.entries);
+      if (afterSeq !== null) socket.send({ type: 'resume', responseId: frame.responseId, afterSeq });
+    } else if (frame.type === 'error') {
+      if (frame.code === 'STREAM_NOT_FOUND' && frame.responseId) void chat.streamGone(frame.responseId).catch(() => {});
+    } else if (frame.type === 'message.updated') {
+      const { message } = frame as MessageNotification;
+      if (message) chat.applyMessage(message);
+    } else if (frame.type.startsWith('conversation.')) {
+      // A hint that the list changed (a title was generated, another device renamed…): read it again, once per burst.
+      listRefresh ??= setTimeout(() => {
+        listRefresh = null;
+        void conversations.load();
+      }, 300);
+    }
+  };
+  const socket = new ChatSocket({ token: options.token, onFrame, onReady: resumeUnfinished, createSocket: options.createSocket, url: options.url });
+
+  const wake = () => {
+    // Open already: resume now (duplicates are ignored by seq). Otherwise `ready` will resume.
+    if (socket.wake()) resumeUnfinished();
+  };
+  const onVisibility = () => {
+    if (page.visibilityState === 'visible') wake();
+  };
+  page.addEventListener('visibilitychange', onVisibility);
+  network.addEventListener('online', wake);
+  socket.start();
+
+  return {
+    stop() {
+      page.removeEventListener('visibilitychange', onVisibility);
+      network.removeEventListener('online', wake);
+      socket.stop();
+      if (listRefresh) clearTimeout(listRefresh);
+    },
+  };
+}
