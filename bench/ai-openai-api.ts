@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { redisTestUrl } from '@versaai/testing';
 import { login, registerUser, requestJson } from './lib/api-client.ts';
 import { DIRECT_MODEL } from './lib/chat-direct.ts';
+import { readCompletionDeltas } from './lib/completion-deltas.ts';
 import { chatPlatformEnv, describeChatEnv, startFakeLlmProcess } from './lib/chat-env.ts';
 import { describeMachine } from './lib/machine.ts';
 import { nowMs, round, summarizeLatencies, type LatencySummary } from './lib/stats.ts';
@@ -48,27 +49,8 @@ async function timeToFirstToken(url: string, apiKey: string): Promise<{ ttftMs: 
     body: JSON.stringify({ model: DIRECT_MODEL, messages: [{ role: 'user', content: 'bench' }], stream: true, stream_options: { include_usage: true } }),
   });
   if (response.status !== 200 || !response.body) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
-  const decoder = new TextDecoder();
-  let buffered = '';
-  let text = '';
-  let firstAt: number | undefined;
-  for await (const bytes of response.body) {
-    const at = nowMs();
-    buffered += decoder.decode(bytes as Uint8Array, { stream: true });
-    let boundary = buffered.indexOf('\n\n');
-    while (boundary !== -1) {
-      const event = buffered.slice(0, boundary);
-      buffered = buffered.slice(boundary + 2);
-      boundary = buffered.indexOf('\n\n');
-      if (!event.startsWith('data: ') || event === 'data: [DONE]') continue;
-      const content = (JSON.parse(event.slice(6)) as { choices?: Array<{ delta?: { content?: string } }> }).choices?.[0]?.delta?.content;
-      if (!content) continue;
-      text += content;
-      firstAt ??= at;
-    }
-  }
-  if (firstAt === undefined) throw new Error(`${url}: the stream carried no content`);
-  return { ttftMs: firstAt - sentAt, text };
+  const { text, firstContentAt } = await readCompletionDeltas(response.body as AsyncIterable<Uint8Array>, url);
+  return { ttftMs: firstContentAt - sentAt, text };
 }
 
 const llm = await startFakeLlmProcess({ tokens, tokenDelayMs });

@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import { streamAgent } from './chat-http.ts';
+import { readCompletionDeltas } from './completion-deltas.ts';
 import { nowMs } from './stats.ts';
 
 /**
@@ -19,8 +20,6 @@ export interface DirectStream {
 
 export const DIRECT_MODEL = 'bench-fake';
 
-interface Chunk { choices?: Array<{ delta?: { content?: string } }> }
-
 export async function streamDirect(llmUrl: string, messages: Array<{ role: string; content: string }>, apiKey: string): Promise<DirectStream> {
   const sentAt = nowMs();
   const response = await request(`${llmUrl}/chat/completions`, {
@@ -30,27 +29,6 @@ export async function streamDirect(llmUrl: string, messages: Array<{ role: strin
     body: JSON.stringify({ model: DIRECT_MODEL, messages, stream: true, stream_options: { include_usage: true } }),
   });
   if (response.statusCode !== 200) throw new Error(`fake LLM answered ${response.statusCode}: ${await response.body.text()}`);
-  const decoder = new TextDecoder();
-  let buffered = '';
-  let text = '';
-  let chunks = 0;
-  let firstTokenAt: number | undefined;
-  for await (const bytes of response.body) {
-    const at = nowMs();
-    buffered += decoder.decode(bytes as Uint8Array, { stream: true });
-    let boundary = buffered.indexOf('\n\n');
-    while (boundary !== -1) {
-      const event = buffered.slice(0, boundary);
-      buffered = buffered.slice(boundary + 2);
-      boundary = buffered.indexOf('\n\n');
-      if (!event.startsWith('data: ') || event === 'data: [DONE]') continue;
-      const content = (JSON.parse(event.slice(6)) as Chunk).choices?.[0]?.delta?.content;
-      if (!content) continue;
-      chunks++;
-      text += content;
-      firstTokenAt ??= at;
-    }
-  }
-  if (firstTokenAt === undefined) throw new Error('the fake LLM stream carried no content');
-  return { sentAt, firstTokenAt, endAt: nowMs(), text, chunks };
+  const { text, chunks, firstContentAt } = await readCompletionDeltas(response.body, 'the fake LLM');
+  return { sentAt, firstTokenAt: firstContentAt, endAt: nowMs(), text, chunks };
 }
