@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type RunningPlatform } from '@versaai/runtime';
+import type { RunningPlatform } from '@versaai/runtime';
 import type { ResponseRef, ResponseStreamStore } from '@versaai/storage';
-import { createTestIssuer, tempDataDir, waitFor, type TempDataDir, type TestIssuer } from '@versaai/testing';
-import { chatService } from '../src/index.ts';
+import { waitFor, type TestIssuer } from '@versaai/testing';
+import { startChatAlone, type ChatAlone } from './chat-alone.ts';
 import { connectStream, textOf, wsUrl, type StreamClient } from './realtime-harness.ts';
 
 /**
@@ -12,30 +12,20 @@ import { connectStream, textOf, wsUrl, type StreamClient } from './realtime-harn
  * before the entries it missed: the wire carries each entry once, in seq order.
  */
 describe('chat realtime: resume at connect time', () => {
+  let chat: ChatAlone;
   let issuer: TestIssuer;
-  let jwks: { url: string; close(): Promise<void> };
-  let dataDir: TempDataDir;
   let platform: RunningPlatform;
   let streams: ResponseStreamStore;
   const open: StreamClient[] = [];
 
   beforeAll(async () => {
-    issuer = await createTestIssuer();
-    jwks = await issuer.serveJwks();
-    dataDir = await tempDataDir();
-    platform = await startPlatform({
-      services: [chatService],
-      separateProcesses: true,
-      env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG ?? 'silent', VERSAAI_DATA_DIR: dataDir.dir, AUTH_JWKS_URL: jwks.url, BUS_BLOCK_MS: '100' },
-    });
-    streams = platform.services.get('chat')!.context.responseStreams;
+    chat = await startChatAlone();
+    ({ issuer, platform, streams } = chat);
   });
 
   afterAll(async () => {
     await Promise.all(open.map((client) => client.close()));
-    await platform?.stop();
-    await jwks?.close();
-    await dataDir?.remove();
+    await chat?.stop();
   });
 
   it('sends the missed entries, then the live ones, each once and in order, while appends race the connection', async () => {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type RunningPlatform } from '@versaai/runtime';
+import type { RunningPlatform } from '@versaai/runtime';
 import { createRedisResponseStreamStore, type ResponseStreamStore } from '@versaai/storage';
 import {
-  createTestIssuer, createTestRedisPrefix, requireService, tempDataDir, waitFor, type TempDataDir, type TestIssuer, type TestRedisPrefix,
+  createTestRedisPrefix, requireService, waitFor, type TestIssuer, type TestRedisPrefix,
 } from '@versaai/testing';
-import { chatService } from '../src/index.ts';
+import { startChatAlone, startTestIdentity, type ChatAlone, type TestIdentity } from './chat-alone.ts';
 import { createChatNotifier } from '../src/realtime/chat-notifier.ts';
 import { connectStream, textOf, wsUrl, type StreamClient } from './realtime-harness.ts';
 
@@ -14,10 +14,10 @@ const hasRedis = await requireService('redis', 'chat replicas sharing Redis');
 // Two chat replicas (each with its own Redis connections, as two processes have) and an AI
 // service's writer: what is appended anywhere reaches the user's sockets on every replica.
 describe.skipIf(!hasRedis)('chat realtime across replicas sharing Redis', () => {
+  let identity: TestIdentity;
   let issuer: TestIssuer;
-  let jwks: { url: string; close(): Promise<void> };
   let redis: TestRedisPrefix;
-  const dirs: TempDataDir[] = [];
+  const chats: ChatAlone[] = [];
   const replicas: RunningPlatform[] = [];
   let writer: ResponseStreamStore;
   const clients: StreamClient[] = [];
@@ -29,31 +29,23 @@ describe.skipIf(!hasRedis)('chat realtime across replicas sharing Redis', () => 
   };
 
   beforeAll(async () => {
-    issuer = await createTestIssuer();
-    jwks = await issuer.serveJwks();
+    identity = await startTestIdentity();
+    issuer = identity.issuer;
     redis = createTestRedisPrefix();
     for (let index = 0; index < 2; index += 1) {
-      const dir = await tempDataDir();
-      dirs.push(dir);
-      replicas.push(await startPlatform({
-        services: [chatService],
-        separateProcesses: true,
-        env: {
-          PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG ?? 'silent', VERSAAI_DATA_DIR: dir.dir, AUTH_JWKS_URL: jwks.url,
-          BUS_BLOCK_MS: '100', REDIS_URL: redis.url, VERSAAI_REDIS_PREFIX: redis.prefix,
-        },
-      }));
+      const chat = await startChatAlone({ REDIS_URL: redis.url, VERSAAI_REDIS_PREFIX: redis.prefix }, identity);
+      chats.push(chat);
+      replicas.push(chat.platform);
     }
     writer = createRedisResponseStreamStore({ url: redis.url, prefix: redis.prefix, retentionMs: 60_000 });
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));
-    for (const replica of replicas) await replica.stop();
+    for (const chat of chats) await chat.stop();
     await writer?.close();
-    await jwks?.close();
+    await identity?.close();
     await redis?.cleanup();
-    for (const dir of dirs) await dir.remove();
   });
 
   it('a delta appended by another process reaches the user\'s sockets on both replicas, and no one else\'s', async () => {

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type RunningPlatform } from '@versaai/runtime';
+import type { RunningPlatform } from '@versaai/runtime';
 import type { ResponseRef, ResponseStreamStore } from '@versaai/storage';
-import { createTestIssuer, tempDataDir, waitFor, type TempDataDir, type TestIssuer } from '@versaai/testing';
-import { chatService } from '../src/index.ts';
+import { createTestIssuer, waitFor, type TestIssuer } from '@versaai/testing';
+import { startChatAlone, type ChatAlone } from './chat-alone.ts';
 import { createChatNotifier } from '../src/realtime/chat-notifier.ts';
 import { connectStream, textOf, wsUrl, type Frame } from './realtime-harness.ts';
 
@@ -38,9 +38,8 @@ async function openSse(url: string, headers: Record<string, string> = {}): Promi
 
 // SSE fallback, heartbeats and notifications, with a short heartbeat.
 describe('chat realtime over SSE, heartbeats and notifications', () => {
+  let chat: ChatAlone;
   let issuer: TestIssuer;
-  let jwks: { url: string; close(): Promise<void> };
-  let dataDir: TempDataDir;
   let platform: RunningPlatform;
   let streams: ResponseStreamStore;
   const sse: SseClient[] = [];
@@ -54,25 +53,13 @@ describe('chat realtime over SSE, heartbeats and notifications', () => {
   };
 
   beforeAll(async () => {
-    issuer = await createTestIssuer();
-    jwks = await issuer.serveJwks();
-    dataDir = await tempDataDir();
-    platform = await startPlatform({
-      services: [chatService],
-      separateProcesses: true,
-      env: {
-        PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG ?? 'silent', VERSAAI_DATA_DIR: dataDir.dir, AUTH_JWKS_URL: jwks.url,
-        BUS_BLOCK_MS: '100', CHAT_STREAM_HEARTBEAT_MS: '400',
-      },
-    });
-    streams = platform.services.get('chat')!.context.responseStreams;
+    chat = await startChatAlone({ CHAT_STREAM_HEARTBEAT_MS: '400' });
+    ({ issuer, platform, streams } = chat);
   });
 
   afterAll(async () => {
     for (const client of sse) client.close();
-    await platform?.stop();
-    await jwks?.close();
-    await dataDir?.remove();
+    await chat?.stop();
   });
 
   it('streams live entries with ids <responseId>:<seq> and resumes from Last-Event-ID', async () => {
@@ -149,21 +136,12 @@ describe('chat realtime over SSE, heartbeats and notifications', () => {
   });
 
   it('closes WebSockets with 1001 and ends SSE streams on shutdown, without waiting for the deadline', async () => {
-    const own = await tempDataDir();
-    const short = await startPlatform({
-      services: [chatService],
-      separateProcesses: true,
-      env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG ?? 'silent', VERSAAI_DATA_DIR: own.dir, AUTH_JWKS_URL: jwks.url, BUS_BLOCK_MS: '100' },
-    });
-    try {
-      const token = await issuer.sign({ sub: 'omar' });
-      const socket = await connectStream(wsUrl(short.url), token);
-      const events = await open(`${short.url}/api/chat/stream/sse`, { authorization: `Bearer ${token}` });
-      await waitFor(() => events.frames().find((frame) => frame.type === 'ready'));
-      await short.stop();
-      expect(await socket.closed).toMatchObject({ code: 1001 });
-    } finally {
-      await own.remove();
-    }
+    const short = await startChatAlone();
+    const token = await short.issuer.sign({ sub: 'omar' });
+    const socket = await connectStream(wsUrl(short.url), token);
+    const events = await open(`${short.url}/api/chat/stream/sse`, { authorization: `Bearer ${token}` });
+    await waitFor(() => events.frames().find((frame) => frame.type === 'ready'));
+    await short.stop();
+    expect(await socket.closed).toMatchObject({ code: 1001 });
   });
 });

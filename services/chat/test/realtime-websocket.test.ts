@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { connect as connectTcp } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type RunningPlatform } from '@versaai/runtime';
+import type { RunningPlatform } from '@versaai/runtime';
 import type { ResponseRef, ResponseStreamStore } from '@versaai/storage';
-import { createTestIssuer, tempDataDir, waitFor, type TempDataDir, type TestIssuer } from '@versaai/testing';
-import { chatService } from '../src/index.ts';
+import { createTestIssuer, waitFor, type TestIssuer } from '@versaai/testing';
+import { startChatAlone, type ChatAlone } from './chat-alone.ts';
 import { connectStream, textOf, upgradeStatus, wsUrl, type StreamClient } from './realtime-harness.ts';
 
 // The chat service alone in its process (as in distributed): it verifies every token itself.
 describe('chat realtime over WebSocket', () => {
+  let chat: ChatAlone;
   let issuer: TestIssuer;
-  let jwks: { url: string; close(): Promise<void> };
-  let dataDir: TempDataDir;
   let platform: RunningPlatform;
   let streams: ResponseStreamStore;
   let url: string;
@@ -26,26 +25,14 @@ describe('chat realtime over WebSocket', () => {
   const deltas = (...texts: string[]) => texts.map((text) => ({ type: 'delta' as const, text }));
 
   beforeAll(async () => {
-    issuer = await createTestIssuer();
-    jwks = await issuer.serveJwks();
-    dataDir = await tempDataDir();
-    platform = await startPlatform({
-      services: [chatService],
-      separateProcesses: true,
-      env: {
-        PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG ?? 'silent', VERSAAI_DATA_DIR: dataDir.dir, AUTH_JWKS_URL: jwks.url,
-        BUS_BLOCK_MS: '100', CHAT_STREAM_MAX_BUFFERED_BYTES: String(64 * 1024), CHAT_STREAM_HEARTBEAT_MS: '60s',
-      },
-    });
-    streams = platform.services.get('chat')!.context.responseStreams;
+    chat = await startChatAlone({ CHAT_STREAM_MAX_BUFFERED_BYTES: String(64 * 1024), CHAT_STREAM_HEARTBEAT_MS: '60s' });
+    ({ issuer, platform, streams } = chat);
     url = wsUrl(platform.url);
   });
 
   afterAll(async () => {
     await Promise.all(open.map((client) => client.close()));
-    await platform?.stop();
-    await jwks?.close();
-    await dataDir?.remove();
+    await chat?.stop();
   });
 
   it('delivers a user\'s deltas to every one of their sockets and to nobody else', async () => {
