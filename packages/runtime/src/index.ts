@@ -11,3 +11,4 @@ export type { RunningPlatform, StartPlatformOptions } from './start-platform.ts'
 export { migrateServices } from './migrate-services.ts';
 export type { HostedService } from './hosted-service.ts';
 export { JWKS_PATH, openResponseStreams, openRevocationList, openTokenVerifier, resolveJwksUrl } from './open-identity.ts';
+export { DEAD_LETTER_COUNT_CAP, PROCESS_STATUS_PATH, readProcessStatus } from './process-status.ts';

@@ -7,6 +7,7 @@ import type { GatewayDefinition, MountService } from './gateway-definition.ts';
 import { openHostedService, type HostedService } from './hosted-service.ts';
 import { parallelStep, runSteps } from './shutdown-steps.ts';
 import { startBusHousekeeping } from './bus-housekeeping.ts';
+import { registerProcessStatus } from './process-status.ts';
 import { describeTransport, openTransport } from './open-transport.ts';
 import { parsePlatformConfig, type PlatformConfig } from './platform-config.ts';
 import { describeRateLimiter, openRateLimiter } from './open-rate-limiter.ts';
@@ -112,11 +113,16 @@ export async function startPlatform(opts: StartPlatformOptions): Promise<Running
     for (const definition of opts.services) {
       hosted.set(definition.name, await openHostedService(definition, { config, transport: transport!, logger, metrics, revocations, responseStreams, pubsub, env: opts.env ?? process.env }));
     }
-    const readiness: ReadinessCheck[] = [...hosted.values()].flatMap((service) => service.readiness);
-    if (transport) readiness.push({ name: 'bus', check: () => transport!.ping() });
+    const busChecks: ReadinessCheck[] = transport ? [{ name: 'bus', check: () => transport!.ping() }] : [];
+    const readiness: ReadinessCheck[] = [...[...hosted.values()].flatMap((service) => service.readiness), ...busChecks];
 
     app = createHttpApp({ service: processName(opts), logger, metrics, readiness });
     installTokenVerifier(app, verifier);
+    registerProcessStatus(app, {
+      services: [...hosted.values()].map((service) => ({ name: service.name, readiness: service.readiness, consumes: Boolean(service.stopConsumer) })),
+      processChecks: busChecks,
+      transport,
+    });
     if (opts.gateway) {
       const mounts = new Map<string, MountService>([...hosted].map(([name, service]) => [name, (scope) => service.mount(scope)]));
       rateLimiter = openRateLimiter(config);

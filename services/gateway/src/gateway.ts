@@ -14,6 +14,7 @@ import { createApiKeyExchange } from './api-key-exchange.ts';
 import { inProcessExchange, remoteExchange } from './exchange-calls.ts';
 import { PRIVACY_EXPORT_PATH, registerPrivacyExport } from './privacy-export.ts';
 import { registerUpgradeProxy } from './upgrade-proxy.ts';
+import { adminSystemRoute, registerAdminSystem } from './admin-system.ts';
 import { registerWebApp } from './web-app.ts';
 
 /** The gateway's own route: the edge rules apply to it as to any service route. */
@@ -56,8 +57,9 @@ export function createGateway(table: readonly GatewayRoute[] = routeTable, budge
         apiKeys,
         onRevocationCheckFailed: (error) => opts.logger.warn({ err: error }, 'revocation list unavailable; accepting unexpired tokens'),
       });
-      addEdgeHooks(app, [...table, privacyExportRoute], { authenticate, limit });
+      addEdgeHooks(app, [...table, privacyExportRoute, adminSystemRoute], { authenticate, limit });
       registerPrivacyExport(app, { services: servicesOf(table), hosted: new Set(opts.hosted.keys()), upstreams: opts.upstreams });
+      registerAdminSystem(app, { services: servicesOf(table), hosted: new Set(opts.hosted.keys()), upstreams: opts.upstreams });
       await mountInProcess(app, table, opts.hosted);
       const pools = await registerProxy(app, proxied, opts.upstreams, { settings: settings.proxy, logger: opts.logger, metrics: opts.metrics });
       registerUpgradeProxy(app, { table, pools, authenticate, limit, logger: opts.logger, connectTimeoutMs: settings.proxy.connectTimeoutMs });
