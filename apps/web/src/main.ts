@@ -4,9 +4,13 @@ import App from './App.vue';
 import { ApiClient } from './api/api-client.ts';
 import { setApi } from './api/api-instance.ts';
 import { applyLocale, createAppI18n } from './i18n/i18n.ts';
+import { applySavedTheme } from './composables/use-theme.ts';
 import { createAppRouter } from './router/router.ts';
 import { useSessionStore } from './stores/session.ts';
 import './styles.css';
+
+// Before anything renders: this device's theme, so the page never flashes the other one.
+applySavedTheme();
 
 const pinia = createPinia();
 const i18n = createAppI18n();
