@@ -26,6 +26,8 @@ export function useConversationPages(listPath: string, hidden: (id: string) => b
   const loadingMore = ref(false);
   const error = ref<unknown>(null);
   const hasMore = computed(() => cursor.value !== null);
+  /** The last conversation the API listed: the cursor's place, what the next page starts after. */
+  let boundary: Conversation | null = null;
   // A reload makes every answer asked for before it stale.
   let generation = 0;
 
@@ -45,6 +47,7 @@ export function useConversationPages(listPath: string, hidden: (id: string) => b
       if (mine !== generation) return;
       items.value = page.items.filter((item) => !hidden(item.id));
       cursor.value = page.nextCursor;
+      boundary = page.items.at(-1) ?? null;
       loaded.value = true;
     } catch (caught) {
       if (mine === generation) error.value = caught;
@@ -65,6 +68,7 @@ export function useConversationPages(listPath: string, hidden: (id: string) => b
       const known = new Set(items.value.map((item) => item.id));
       items.value = [...items.value, ...page.items.filter((item) => !known.has(item.id) && !hidden(item.id))];
       cursor.value = page.nextCursor;
+      boundary = page.items.at(-1) ?? boundary;
     } catch (caught) {
       if (mine === generation) error.value = caught;
     } finally {
@@ -97,12 +101,12 @@ export function useConversationPages(listPath: string, hidden: (id: string) => b
       return;
     }
     const rest = items.value.filter((item) => item.id !== conversation.id);
-    const at = rest.findIndex((item) => comesBefore(conversation, item));
-    // After everything shown while pages remain: it belongs to a page not read yet.
-    if (at < 0 && hasMore.value) {
+    // Past the cursor while pages remain: it belongs to a page not read yet, which will bring it.
+    if (hasMore.value && boundary && boundary.id !== conversation.id && comesBefore(boundary, conversation)) {
       items.value = rest;
       return;
     }
+    const at = rest.findIndex((item) => comesBefore(conversation, item));
     items.value = at < 0 ? [...rest, conversation] : [...rest.slice(0, at), conversation, ...rest.slice(at)];
   }
 
@@ -110,6 +114,7 @@ export function useConversationPages(listPath: string, hidden: (id: string) => b
     generation += 1;
     items.value = [];
     cursor.value = null;
+    boundary = null;
     loaded.value = false;
     loading.value = false;
     loadingMore.value = false;
