@@ -1,4 +1,9 @@
+import { expect, vi } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import type { MeDocument, Theme } from '../src/api/contracts.ts';
+import SettingsPage from '../src/pages/settings/SettingsPage.vue';
+import { fakeApi, json, tokens } from './fake-api.ts';
+import { mountWithApp } from './mount-app.ts';
 
 /** A GET /api/users/me answer, as docs/users.md shows it. */
 export function meDocument(overrides: { theme?: Theme; defaultModel?: string | null } & Partial<Omit<MeDocument, 'preferences'>> = {}): MeDocument {
@@ -9,4 +14,22 @@ export function meDocument(overrides: { theme?: Theme; defaultModel?: string | n
     ...profile,
     preferences: { defaultModel, theme, notifications: { email: true, slack: false, push: false, inApp: true } },
   };
+}
+
+type Routes = Parameters<typeof fakeApi>[0];
+
+/**
+ * The settings page at /settings/<section>, signed in as ada@example.com, with the profile
+ * `me` and the other `routes` scripted; resolves once the section's own chunk has rendered.
+ */
+export async function mountSettings(section: string, routes: Routes = {}, me: MeDocument = meDocument()) {
+  const api = fakeApi({
+    'POST /api/auth/refresh': () => json(200, tokens('t1')),
+    'GET /api/users/me': () => json(200, me),
+    ...routes,
+  });
+  const mounted = await mountWithApp(SettingsPage, { path: `/settings/${section}`, props: { section } });
+  await vi.waitFor(() => expect(mounted.wrapper.find('h2').exists()).toBe(true), { timeout: 10_000 });
+  await flushPromises();
+  return { ...api, ...mounted };
 }
