@@ -63,16 +63,27 @@ describe('router guard', () => {
 });
 
 describe('ChatMessageItem', () => {
-  it('renders an answer as text: HTML in it is shown, never executed', async () => {
+  it('shows a person\'s own message as text: HTML in it is shown, never executed', async () => {
     fakeApi({});
     const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
-    const message = { id: 'r1', role: 'assistant', content: payload, status: 'completed', errorCode: null, model: 'versaai-offline' };
+    const message = { id: 'm1', role: 'user', content: payload, status: 'completed', errorCode: null, model: null };
     const { wrapper } = await mountWithApp(ChatMessageItem, { props: { message } });
     mounted = wrapper;
     expect(wrapper.find('.message-text').text()).toBe(payload);
     expect(wrapper.find('img').exists()).toBe(false);
     expect(wrapper.find('script').exists()).toBe(false);
-    expect(wrapper.text()).toContain('Answered by versaai-offline');
+  });
+
+  it('renders an answer through the Markdown view: no script, no event handler, and names the model', async () => {
+    fakeApi({});
+    const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
+    const message = { id: 'r1', role: 'assistant', content: payload, status: 'completed', errorCode: null, model: 'versaai-offline' };
+    const { wrapper } = await mountWithApp(ChatMessageItem, { props: { message } });
+    mounted = wrapper;
+    expect(wrapper.find('.message-text').exists()).toBe(true);
+    expect(wrapper.find('script').exists()).toBe(false);
+    expect(wrapper.find('[onerror]').exists()).toBe(false);
+    expect(wrapper.find('.message-meta').text()).toContain('Answered by versaai-offline');
   });
 
   it('explains a failed answer with the translated reason', async () => {
