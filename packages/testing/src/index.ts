@@ -9,3 +9,5 @@ export { describeOnBothDialects, type DialectHarness } from './both-dialects.ts'
 export { createTestIssuer, type TestIssuer, type TestIssuerOptions, type TestTokenClaims } from './access-tokens.ts';
 export { freePort } from './free-port.ts';
 export * from './fake-llm/index.ts';
+export { startServiceAlone, startTestIdentity, type ServiceAlone, type TestIdentity } from './service-alone.ts';
+export { observeEvents, type ObservedEvents } from './observed-events.ts';

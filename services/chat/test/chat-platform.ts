@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
-import { createEmbeddedTransport, createEvent, decodeEvent, encodeEvent, streamFor, type BusTransport, type EventEnvelope, type EventType } from '@versaai/events';
+import { createEmbeddedTransport, createEvent, encodeEvent, streamFor, type BusTransport, type EventEnvelope, type EventType } from '@versaai/events';
 import { defineService, startPlatform, type RunningPlatform, type ServiceContext } from '@versaai/runtime';
-import { createTestIssuer, waitFor, type DialectHarness, type TestIssuer, type TestTokenClaims } from '@versaai/testing';
+import { createTestIssuer, observeEvents, waitFor, type DialectHarness, type TestIssuer, type TestTokenClaims } from '@versaai/testing';
 import { chatCoreHandlers, chatCoreRoutes, chatDeps } from '../src/chat-core.ts';
 import type { ChatDeps } from '../src/chat-deps.ts';
 import type { ChatNotification } from '../src/realtime/chat-notifier.ts';
@@ -63,14 +63,7 @@ export async function startChatPlatform(harness: DialectHarness, env: Record<str
   };
 
   const bus: BusTransport = createEmbeddedTransport({ file: join(harness.dataDir, 'bus.db') });
-  const observed = streamFor('message.sent');
-  await bus.ensureGroup('test-observer', [observed]);
-  let seen: EventEnvelope[] = [];
-  const readOwn = async () => {
-    const entries = await bus.read('test-observer', 'observer', [observed], { count: 100, blockMs: 50 });
-    await bus.ack('test-observer', entries);
-    seen.push(...entries.map((entry) => decodeEvent(entry.payload)));
-  };
+  const observed = await observeEvents(harness.dataDir, ['message.sent']);
 
   return {
     platform,
@@ -93,21 +86,13 @@ export async function startChatPlatform(harness: DialectHarness, env: Record<str
       await bus.append([{ stream: streamFor(event.type), payload: encodeEvent(event) }]);
     },
     async published(_type, atLeast = 0) {
-      await readOwn();
-      if (seen.length < atLeast) {
-        await waitFor(async () => {
-          await readOwn();
-          return seen.length >= atLeast ? true : undefined;
-        }, { timeoutMs: 10_000 });
-      }
-      const events = seen;
-      seen = [];
-      return events;
+      return observed.take(atLeast);
     },
     async handled(event) {
       await waitFor(async () => (await context.db.selectFrom('versaai_inbox').select('event_id').where('event_id', '=', event.id).executeTakeFirst()) ?? undefined, { timeoutMs: 10_000 });
     },
     async stop() {
+      await observed.close();
       await bus.close();
       await platform.stop();
     },

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningPlatform } from '@versaai/runtime';
 import { createRedisResponseStreamStore, type ResponseStreamStore } from '@versaai/storage';
 import {
-  createTestRedisPrefix, requireService, waitFor, type TestIssuer, type TestRedisPrefix,
+  createTestRedisPrefix, requireService, startTestIdentity, waitFor, type TestIdentity, type TestIssuer, type TestRedisPrefix,
 } from '@versaai/testing';
-import { startChatAlone, startTestIdentity, type ChatAlone, type TestIdentity } from './chat-alone.ts';
+import { startChatAlone, type ChatAlone } from './chat-alone.ts';
 import { createChatNotifier } from '../src/realtime/chat-notifier.ts';
 import { connectStream, textOf, wsUrl, type StreamClient } from './realtime-harness.ts';
 

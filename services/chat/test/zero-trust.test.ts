@@ -1,32 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defineService, startPlatform, type RunningPlatform } from '@versaai/runtime';
-import { createTestIssuer, tempDataDir, type TempDataDir, type TestIssuer } from '@versaai/testing';
+import { defineService } from '@versaai/runtime';
+import { createTestIssuer, startServiceAlone, type ServiceAlone, type TestIssuer } from '@versaai/testing';
 import { chatCoreHandlers, chatCoreRoutes } from '../src/chat-core.ts';
 import { chatMigrations } from '../src/migrations/index.ts';
 
 // Distributed mode: the chat core runs alone, behind a gateway it does not trust, and verifies
 // every token itself against auth's JWKS (here a plain JWKS server).
 describe('chat: alone in its process, verifying tokens itself', () => {
+  let platform: ServiceAlone;
   let issuer: TestIssuer;
-  let jwks: { url: string; close(): Promise<void> };
-  let dataDir: TempDataDir;
-  let platform: RunningPlatform;
 
   beforeAll(async () => {
-    issuer = await createTestIssuer();
-    jwks = await issuer.serveJwks();
-    dataDir = await tempDataDir();
-    platform = await startPlatform({
-      services: [defineService({ name: 'chat', migrations: chatMigrations, routes: chatCoreRoutes, handlers: chatCoreHandlers })],
-      separateProcesses: true,
-      env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VERSAAI_DATA_DIR: dataDir.dir, AUTH_JWKS_URL: jwks.url, BUS_BLOCK_MS: '100' },
-    });
+    platform = await startServiceAlone([defineService({ name: 'chat', migrations: chatMigrations, routes: chatCoreRoutes, handlers: chatCoreHandlers })]);
+    issuer = platform.issuer;
   });
 
   afterAll(async () => {
     await platform?.stop();
-    await jwks?.close();
-    await dataDir?.remove();
   });
 
   const request = (path: string, init: { method?: string; authorization?: string; headers?: Record<string, string>; body?: unknown } = {}) => fetch(`${platform.url}/api/chat${path}`, {

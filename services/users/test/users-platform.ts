@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
-import { createEmbeddedTransport, createEvent, decodeEvent, encodeEvent, streamFor, type BusTransport, type EventEnvelope } from '@versaai/events';
+import { createEmbeddedTransport, createEvent, encodeEvent, streamFor, type BusTransport, type EventEnvelope } from '@versaai/events';
 import { startPlatform, type RunningPlatform } from '@versaai/runtime';
-import { createTestIssuer, waitFor, type DialectHarness, type TestIssuer, type TestTokenClaims } from '@versaai/testing';
+import { createTestIssuer, observeEvents, waitFor, type DialectHarness, type TestIssuer, type TestTokenClaims } from '@versaai/testing';
 import { usersService } from '../src/index.ts';
 
 /**
@@ -35,21 +35,14 @@ export async function startUsersPlatform(harness: DialectHarness): Promise<Users
     },
   });
   const bus: BusTransport = createEmbeddedTransport({ file: join(harness.dataDir, 'bus.db') });
-  const observed = streamFor('user.updated');
-  await bus.ensureGroup('test-observer', [observed]);
   const db = platform.services.get('users')!.context.db;
 
   const publish = async (event: EventEnvelope) => {
     await bus.append([{ stream: streamFor(event.type), payload: encodeEvent(event) }]);
   };
 
-  let seen: EventEnvelope[] = [];
-  const readOwn = async () => {
-    const entries = await bus.read('test-observer', 'observer', [observed], { count: 100, blockMs: 50 });
-    await bus.ack('test-observer', entries);
-    // Auth's events on the same stream are not what these tests observe.
-    seen.push(...entries.map((entry) => decodeEvent(entry.payload)).filter((event) => event.source === 'users'));
-  };
+  // Auth's events on the same stream are not what these tests observe.
+  const observed = await observeEvents(harness.dataDir, ['user.updated'], (event) => event.source === 'users');
 
   return {
     platform,
@@ -65,18 +58,10 @@ export async function startUsersPlatform(harness: DialectHarness): Promise<Users
       return platform.app.inject({ method: method as 'GET', url, headers: { ...authorization, ...headers }, ...(body === undefined ? {} : { payload: body as object }) });
     },
     async published(atLeast = 0) {
-      await readOwn();
-      if (seen.length < atLeast) {
-        await waitFor(async () => {
-          await readOwn();
-          return seen.length >= atLeast ? true : undefined;
-        }, { timeoutMs: 10_000 });
-      }
-      const events = seen;
-      seen = [];
-      return events;
+      return observed.take(atLeast);
     },
     async stop() {
+      await observed.close();
       await bus.close();
       await platform.stop();
     },

@@ -1,27 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { createEmbeddedTransport, decodeEvent, streamFor } from '@versaai/events';
-import { startPlatform, type RunningPlatform } from '@versaai/runtime';
-import { createTestIssuer, tempDataDir, waitFor, type TempDataDir, type TestIssuer } from '@versaai/testing';
+import { createTestIssuer, observeEvents, startServiceAlone, type ServiceAlone, type TestIssuer } from '@versaai/testing';
 import { usersService } from '../src/index.ts';
 
 // Distributed mode: the users service runs alone, behind a gateway it does not trust, and
 // verifies every token itself against auth's JWKS (here a plain JWKS server).
 describe('users: alone in its process, verifying tokens itself', () => {
+  let alone: ServiceAlone;
   let issuer: TestIssuer;
-  let jwks: { url: string; close(): Promise<void> };
-  let dataDir: TempDataDir;
-  let platform: RunningPlatform;
+  let platform: ServiceAlone['platform'];
 
   beforeAll(async () => {
-    issuer = await createTestIssuer();
-    jwks = await issuer.serveJwks();
-    dataDir = await tempDataDir();
-    platform = await startPlatform({
-      services: [usersService],
-      separateProcesses: true,
-      env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VERSAAI_DATA_DIR: dataDir.dir, AUTH_JWKS_URL: jwks.url, BUS_BLOCK_MS: '100' },
-    });
+    alone = await startServiceAlone([usersService]);
+    ({ issuer, platform } = alone);
     const { context } = platform.services.get('users')!;
     // Plays auth's registration straight into the consumer's handler path: the profile table.
     await context.transaction(async (trx) => {
@@ -32,9 +22,7 @@ describe('users: alone in its process, verifying tokens itself', () => {
   });
 
   afterAll(async () => {
-    await platform?.stop();
-    await jwks?.close();
-    await dataDir?.remove();
+    await alone?.stop();
   });
 
   const me = (authorization?: string) => fetch(`${platform.url}/api/users/me`, { headers: authorization ? { authorization } : {} });
@@ -66,16 +54,11 @@ describe('users: alone in its process, verifying tokens itself', () => {
     });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { locale: string }).locale).toBe('en');
-    const bus = createEmbeddedTransport({ file: join(dataDir.dir, 'bus.db') });
+    const observed = await observeEvents(alone.dataDir, ['user.updated']);
     try {
-      await bus.ensureGroup('observer', [streamFor('user.updated')]);
-      const entries = await waitFor(async () => {
-        const read = await bus.read('observer', 'o', [streamFor('user.updated')], { count: 10, blockMs: 100 });
-        return read.length > 0 ? read : undefined;
-      });
-      expect(entries.map((entry) => decodeEvent(entry.payload).data)).toEqual([{ userId: 'user-zt', changes: { locale: 'en' } }]);
+      expect((await observed.take(1)).map((event) => event.data)).toEqual([{ userId: 'user-zt', changes: { locale: 'en' } }]);
     } finally {
-      await bus.close();
+      await observed.close();
     }
   });
 });
