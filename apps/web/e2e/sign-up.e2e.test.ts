@@ -1,31 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { collectErrors, hasChromium, launchChromium, requireBuiltApp } from './browser.ts';
 import { startAllInOne, type RunningPlatform } from './platform.ts';
+import { saveScreenshot } from './screenshots.ts';
 
-// Debian's Chromium (.ci/run installs it); playwright-core only drives it.
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const artifacts = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test-artifacts', 'web');
-
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI) throw new Error(`web e2e: ${CHROMIUM} is missing (required in CI; .ci/run installs the chromium package)`);
-  console.error(`SKIPPED: web e2e needs ${CHROMIUM} (apt-get install -y chromium)`);
-}
-
-describe.runIf(hasChromium)('web app in Chromium against the all-in-one platform', () => {
+// A fresh install: no provider configured, the offline model answers.
+describe.runIf(hasChromium)('web app in Chromium against a fresh all-in-one platform (offline model)', () => {
   let platform: RunningPlatform;
   let browser: Browser;
 
   beforeAll(async () => {
-    const built = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.html');
-    if (!existsSync(built)) throw new Error('apps/web/dist is not built: run `npm run build:web` (npm test does)');
-    mkdirSync(artifacts, { recursive: true });
-    platform = await startAllInOne();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    requireBuiltApp();
+    platform = await startAllInOne({ model: 'offline' });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
@@ -35,17 +22,12 @@ describe.runIf(hasChromium)('web app in Chromium against the all-in-one platform
 
   it('signs up, lands in the shell, gets a streamed answer, stays signed in across a reload, signs out', async () => {
     const page = await browser.newPage({ locale: 'en-US' });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => {
-      // Chromium logs every non-2xx fetch; a refresh without a cookie answers 401 by contract.
-      if (message.type() === 'error' && !message.text().includes('status of 401')) errors.push(message.text());
-    });
+    const errors = collectErrors(page);
 
     await page.goto(`${platform.url}/`);
     await page.waitForURL(/\/sign-in/);
     await page.getByRole('heading', { name: 'Sign in to VersaAI' }).waitFor();
-    await page.screenshot({ path: join(artifacts, 'sign-in.png') });
+    await saveScreenshot(page, 'offline-sign-in');
 
     await page.getByRole('link', { name: 'Create account' }).click();
     await page.getByLabel('E-mail').fill(`ada-${Date.now()}@example.com`);
@@ -58,7 +40,7 @@ describe.runIf(hasChromium)('web app in Chromium against the all-in-one platform
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     await expect(page.getByRole('banner').count()).resolves.toBe(1);
     await expect(page.getByRole('main').count()).resolves.toBe(1);
-    await page.screenshot({ path: join(artifacts, 'shell.png') });
+    await saveScreenshot(page, 'offline-shell');
 
     await page.getByLabel('Message', { exact: true }).fill('Hello <img src=x onerror=alert(1)>');
     await page.getByLabel('Message', { exact: true }).press('Enter');
@@ -69,7 +51,7 @@ describe.runIf(hasChromium)('web app in Chromium against the all-in-one platform
     // The question is shown as text: no element was made from it.
     await expect(page.locator('.message-user .message-text').textContent()).resolves.toBe('Hello <img src=x onerror=alert(1)>');
     await expect(page.locator('.message img').count()).resolves.toBe(0);
-    await page.screenshot({ path: join(artifacts, 'chat.png') });
+    await saveScreenshot(page, 'offline-chat');
 
     const conversationUrl = page.url();
     await page.reload();

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { axeReport } from './axe.ts';
+import { collectErrors, hasChromium, launchChromium, PHONE, requireBuiltApp, signIn } from './browser.ts';
+import { promoteToAdmin, registerAccount, startAllInOne, type Account, type RunningPlatform } from './platform.ts';
+import { DOCS_VIEWPORT, saveScreenshot } from './screenshots.ts';
+import { MARKDOWN_ANSWER, XSS_ANSWER, XSS_QUESTION } from './scripted-answers.ts';
+
+/**
+ * Issue 5's journey, one step per test on one browser page (they run in order and share it):
+ * sign up → chat with a streamed answer → stop → regenerate → branch switch → search finds it
+ * → language switch → reload keeps the session → admin page denied to a user and shown to an
+ * admin → an XSS payload in a message and in a model answer is shown as text; axe on every
+ * page visited, once more on a phone-sized viewport; screenshots into test-artifacts/web/.
+ */
+describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-one platform, fake LLM)', () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let user: Account;
+  let conversationUrl = '';
+
+  const llm = () => {
+    if (!platform.llm) throw new Error('the journey runs against the fake LLM');
+    return platform.llm;
+  };
+  const composer = () => page.getByLabel('Message', { exact: true });
+  const messages = () => page.getByRole('main').getByRole('article');
+  /** An answer that finished: it holds `text` and is no longer busy. */
+  const finishedAnswer = (text: string) => messages().filter({ hasText: text }).and(page.locator('[aria-busy="false"]'));
+
+  async function send(text: string): Promise<void> {
+    await composer().fill(text);
+    await composer().press('Enter');
+  }
+
+  async function expectNoAxeViolations(where: string): Promise<void> {
+    expect(await axeReport(page, where)).toBe('');
+  }
+
+  beforeAll(async () => {
+    requireBuiltApp();
+    platform = await startAllInOne({ model: 'fake' });
+    browser = await launchChromium();
+    context = await browser.newContext({ locale: 'en-US', viewport: DOCS_VIEWPORT, colorScheme: 'light' });
+    page = await context.newPage();
+    errors = collectErrors(page, { allowStatuses: [403] });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  it('shows the sign-in and sign-up pages without accessibility violations', async () => {
+    await page.goto(`${platform.url}/`);
+    await page.waitForURL(/\/sign-in/);
+    await page.getByRole('heading', { name: 'Sign in to VersaAI' }).waitFor();
+    await expectNoAxeViolations('sign-in');
+    await saveScreenshot(page, 'sign-in', { docs: true });
+
+    await page.getByRole('link', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Create your VersaAI account' }).waitFor();
+    await expectNoAxeViolations('sign-up');
+    await saveScreenshot(page, 'sign-up');
+  });
+
+  it('signs up and lands in the chat', async () => {
+    user = { email: `journey-${Date.now()}@example.com`, password: 'correct horse battery staple' };
+    await page.getByLabel('E-mail').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/\/chat$/);
+    await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+    await expect(page.getByRole('banner').count()).resolves.toBe(1);
+    await expect(page.getByRole('main').count()).resolves.toBe(1);
+    await expectNoAxeViolations('chat (empty)');
+  });
+
+  it('streams a model answer in', async () => {
+    // Slow enough that the answer is seen growing before it ends.
+    llm().script({ text: MARKDOWN_ANSWER, tokenDelayMs: 15 });
+    await send('Show me a TypeScript function that greets someone');
+    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    conversationUrl = page.url();
+    // Part of the answer is on screen while the stream still runs.
+    await messages().filter({ hasText: 'Greeting' }).and(page.locator('[aria-busy="true"]')).waitFor({ timeout: 30_000 });
+    await finishedAnswer('function greet').waitFor({ timeout: 30_000 });
+    await expect(messages().count()).resolves.toBe(2);
+  });
+
+  it('shows a question and a model answer carrying XSS payloads as text', async () => {
+    llm().script({ text: XSS_ANSWER });
+    await send(XSS_QUESTION);
+    await finishedAnswer('XSS answer').waitFor({ timeout: 30_000 });
+    const question = messages().filter({ hasText: 'XSS question' });
+    await expect(question.textContent()).resolves.toContain('<img src=x onerror="window.__xss=1">');
+    const answer = finishedAnswer('XSS answer');
+    await expect(answer.textContent()).resolves.toContain('<img src=x onerror="window.__xss=1">');
+    await expect(answer.textContent()).resolves.toContain('<script>window.__xss=1</script>');
+    // Nothing was made of the payloads: no image, no element with an event handler, no javascript: link, nothing ran.
+    const made = await page.evaluate(() => {
+      const list = document.querySelector('main');
+      const all = [...(list?.querySelectorAll('*') ?? [])];
+      return {
+        images: list?.querySelectorAll('img').length ?? -1,
+        handlers: all.filter((element) => [...element.attributes].some((attribute) => attribute.name.startsWith('on'))).length,
+        scripts: list?.querySelectorAll('script').length ?? -1,
+        javascriptLinks: [...(list?.querySelectorAll('a') ?? [])].filter((link) => /^\s*javascript:/i.test(link.getAttribute('href') ?? '')).length,
+        ran: (window as unknown as { __xss?: unknown }).__xss !== undefined,
+      };
+    });
+    expect(made).toEqual({ images: 0, handlers: 0, scripts: 0, javascriptLinks: 0, ran: false });
+  });
+
+  it('switches the language to Spanish and back', async () => {
+    await page.getByLabel('Language').selectOption('es');
+    await page.getByRole('button', { name: 'Cerrar sesión' }).waitFor();
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('es');
+    await page.getByLabel('Idioma').selectOption('en');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+  });
+
+  it('keeps the session and the conversation across a reload', async () => {
+    await page.goto(conversationUrl);
+    await page.reload();
+    await page.waitForURL(conversationUrl);
+    await finishedAnswer('function greet').waitFor();
+    await finishedAnswer('XSS answer').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  });
+
+  it('shows the settings page without accessibility violations', async () => {
+    await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Settings' }).click();
+    await page.waitForURL(/\/settings/);
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    await expectNoAxeViolations('settings');
+    await saveScreenshot(page, 'settings', { docs: true });
+  });
+
+  it('shows the admin page to an admin', async () => {
+    const admin = await registerAccount(platform, 'admin');
+    await promoteToAdmin(platform, admin);
+    const adminContext = await browser.newContext({ locale: 'en-US', viewport: DOCS_VIEWPORT, colorScheme: 'light' });
+    const adminPage = await adminContext.newPage();
+    const adminErrors = collectErrors(adminPage);
+    await signIn(adminPage, platform.url, admin);
+    await adminPage.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Administration' }).click();
+    await adminPage.waitForURL(/\/admin/);
+    await adminPage.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
+    expect(await axeReport(adminPage, 'admin (as an admin)')).toBe('');
+    expect(adminErrors).toEqual([]);
+    await adminContext.close();
+  });
+
+  it('passes axe on a phone-sized viewport (375x812): sign-in, sign-up, settings, admin', async () => {
+    const phone = await browser.newContext({ ...PHONE, locale: 'en-US' });
+    const phonePage = await phone.newPage();
+    const phoneErrors = collectErrors(phonePage, { allowStatuses: [403] });
+    await phonePage.goto(`${platform.url}/sign-in`);
+    await phonePage.getByRole('heading', { name: 'Sign in to VersaAI' }).waitFor();
+    expect(await axeReport(phonePage, 'phone: sign-in')).toBe('');
+    await saveScreenshot(phonePage, 'phone-sign-in');
+    await phonePage.goto(`${platform.url}/sign-up`);
+    await phonePage.getByRole('heading', { name: 'Create your VersaAI account' }).waitFor();
+    expect(await axeReport(phonePage, 'phone: sign-up')).toBe('');
+    await signIn(phonePage, platform.url, user);
+    await phonePage.goto(`${platform.url}/settings`);
+    await phonePage.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    expect(await axeReport(phonePage, 'phone: settings')).toBe('');
+    await phonePage.goto(`${platform.url}/admin`);
+    await phonePage.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
+    expect(await axeReport(phonePage, 'phone: admin (as a user)')).toBe('');
+    expect(phoneErrors).toEqual([]);
+    await phone.close();
+  });
+
+  it('logged no page or console errors on the way', () => {
+    expect(errors).toEqual([]);
+  });
+});
