@@ -201,10 +201,13 @@ describe('ConversationList', () => {
     const { wrapper, store } = await sidebar();
     const more = wrapper.find('button.load-more');
     expect(more.text()).toBe('Load more');
+    (more.element as HTMLButtonElement).focus();
     await more.trigger('click');
     await flushPromises();
     expect(wrapper.findAll('.conversation-link').map((link) => link.text())).toEqual(['Title c1', 'Title c2', 'Title c3']);
     expect(wrapper.find('button.load-more').exists()).toBe(false);
+    // The button went away under the keyboard user's focus: it moves to the last conversation.
+    expect(focused()).toBe(item(wrapper, 'c3').find('a').element);
 
     store.upsert({ ...c1, title: 'A generated title', titleSource: 'auto' });
     await flushPromises();
