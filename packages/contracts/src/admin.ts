@@ -1,5 +1,8 @@
 // The administrators' system status: every process's internal `GET /status` and the gateway's
-// `GET /api/admin/system`, which gathers them (docs/operations.md, "System status").
+// `GET /api/admin/system`, which gathers them (docs/operations.md, "System status"); and the
+// shapes the web app's Admin area reads from the users and AI services' admin routes.
+
+import type { Role } from './auth.ts';
 
 /** How one readiness check of a process ended (the same outcomes as `/ready`). */
 export type CheckOutcome = 'ok' | 'failed' | 'timed out';
@@ -89,3 +92,73 @@ export interface SystemStatus {
 
 /** Where the gateway serves the system status. */
 export const ADMIN_SYSTEM_PATH = '/api/admin/system';
+// ── User administration (users service, docs/users.md "Administration") ──
+
+export const USER_STATUSES = ['active', 'disabled'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+/** One user as `GET /api/users/admin/users` lists them. */
+export interface AdminUser {
+  userId: string;
+  email: string;
+  displayName: string | null;
+  avatarUrl: string | null;
+  locale: 'es' | 'en' | null;
+  timeZone: string | null;
+  role: Role;
+  status: UserStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Newest first; pass `nextCursor` back as `cursor` (null on the last page). */
+export interface AdminUserPage {
+  items: AdminUser[];
+  nextCursor: string | null;
+}
+
+// ── Model registry (AI service, docs/ai.md) ──
+
+/** One model as `GET /api/ai/admin/models` lists it. */
+export interface AdminModel {
+  id: string;
+  provider: string;
+  upstreamModel: string;
+  contextWindow: number;
+  maxOutputTokens: number;
+  inputPricePerMillion: number;
+  outputPricePerMillion: number;
+  enabled: boolean;
+  /** Plans that may use the model; empty: every plan. */
+  allowedPlans: string[];
+  fallbacks: string[];
+  isDefault: boolean;
+  /** `config`: from the AI service's configuration; `admin`: created through the API. */
+  source: 'config' | 'admin';
+  /** Whether the AI service has credentials for the model's provider. */
+  providerConfigured: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AdminModelList {
+  items: AdminModel[];
+}
+
+/** `POST /api/ai/admin/models`. */
+export interface AdminModelInput {
+  id: string;
+  provider: string;
+  upstreamModel?: string;
+  contextWindow: number;
+  maxOutputTokens: number;
+  inputPricePerMillion?: number;
+  outputPricePerMillion?: number;
+  enabled?: boolean;
+  allowedPlans?: string[];
+  fallbacks?: string[];
+  isDefault?: boolean;
+}
+
+/** `PATCH /api/ai/admin/models/{id}`: only the fields to change. */
+export type AdminModelPatch = Partial<Omit<AdminModelInput, 'id'>>;
