@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import { THEME_STORAGE_KEY } from '../src/composables/use-theme.ts';
 import { LOCALE_STORAGE_KEY } from '../src/i18n/i18n.ts';
+import { useModelsStore } from '../src/stores/models.ts';
 import type { MeDocument, MePatch } from '../src/api/contracts.ts';
 import { json, problem, type RecordedCall } from './fake-api.ts';
 import { meDocument, mountSettings } from './settings-fixtures.ts';
@@ -97,6 +98,8 @@ describe('settings: preferences', { timeout: 20_000 }, () => {
     await select.setValue('');
     await flushPromises();
     expect(patches(calls)).toEqual([{ preferences: { defaultModel: null } }]);
+    // The chat's picker follows without a reload.
+    expect(useModelsStore().userDefault).toBeNull();
   });
 
   it('shows a refused save translated', async () => {

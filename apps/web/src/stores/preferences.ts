@@ -2,7 +2,7 @@ import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 import { api } from '../api/api-instance.ts';
 import type { MeDocument, MePatch, Theme } from '../api/contracts.ts';
-import { applyTheme, savedTheme } from '../composables/use-theme.ts';
+import { applyTheme, isTheme, savedTheme } from '../composables/use-theme.ts';
 
 /** The browser's own time zone: what a profile without one uses. */
 export function browserTimeZone(): string {
@@ -24,9 +24,10 @@ export const usePreferencesStore = defineStore('preferences', () => {
 
   function adopt(document: MeDocument): void {
     me.value = document;
-    if (document.preferences.theme !== theme.value) {
-      theme.value = document.preferences.theme;
-      applyTheme(theme.value);
+    const saved = document.preferences?.theme;
+    if (isTheme(saved) && saved !== theme.value) {
+      theme.value = saved;
+      applyTheme(saved);
     }
   }
 
