@@ -93,7 +93,7 @@ describe('ChatMessageItem', () => {
     fakeApi({});
     const { wrapper } = await mountWithApp(ChatMessageItem, { props: { message: answer() } });
     mounted = wrapper;
-    await wrapper.find('button[aria-label="Write this answer again"]').trigger('click');
+    await wrapper.find('button[aria-label="Regenerate this answer"]').trigger('click');
     expect(wrapper.emitted('regenerate')).toEqual([['r1']]);
     await wrapper.setProps({ message: answer({ status: 'streaming' }) });
     expect(wrapper.find('.message-regenerate').exists()).toBe(false);

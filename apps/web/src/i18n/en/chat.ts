@@ -27,7 +27,7 @@ export const chatEn = {
     retry: 'Retry',
     retryLabel: 'Retry this answer',
     regenerate: 'Regenerate',
-    regenerateLabel: 'Write this answer again',
+    regenerateLabel: 'Regenerate this answer',
     edit: 'Edit',
     editLabel: 'Edit this message',
     editorLabel: 'Edited message',

@@ -29,7 +29,7 @@ export const chatEs: typeof chatEn = {
     retry: 'Reintentar',
     retryLabel: 'Reintentar esta respuesta',
     regenerate: 'Regenerar',
-    regenerateLabel: 'Escribir de nuevo esta respuesta',
+    regenerateLabel: 'Regenerar esta respuesta',
     edit: 'Editar',
     editLabel: 'Editar este mensaje',
     editorLabel: 'Mensaje editado',
