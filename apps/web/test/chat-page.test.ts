@@ -9,13 +9,21 @@ import { page, pathMessage, realModels } from './chat-fixtures.ts';
 let mounted: VueWrapper | undefined;
 
 // happy-dom lays nothing out: give the list a 600 px viewport and each message 100 px, as a browser would measure.
-const layout = { clientHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight'), offsetHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetHeight') };
+const layout = {
+  clientHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight'),
+  offsetHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetHeight'),
+  scrollHeight: Object.getOwnPropertyDescriptor(Element.prototype, 'scrollHeight') ?? Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'scrollHeight'),
+};
 beforeAll(() => {
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get(this: HTMLElement) { return this.classList.contains('message-scroller') ? 600 : 0; } });
   Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get(this: HTMLElement) { return this.classList.contains('message-row') ? 100 : 0; } });
+  Object.defineProperty(HTMLElement.prototype, 'scrollHeight', { configurable: true, get(this: HTMLElement) { return this.classList.contains('message-scroller') ? 5000 : 0; } });
 });
 afterAll(() => {
-  for (const [name, descriptor] of Object.entries(layout)) if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
+  for (const [name, descriptor] of Object.entries(layout)) {
+    if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
+    else Reflect.deleteProperty(HTMLElement.prototype, name);
+  }
 });
 
 beforeEach(() => {
@@ -136,5 +144,38 @@ describe('ChatPage', () => {
     const { wrapper } = await openPage({}, many);
     await vi.waitFor(() => expect(wrapper.findAll('article.message').length).toBeGreaterThan(0));
     expect(wrapper.findAll('article.message').length).toBeLessThan(100);
+  });
+
+  it('loads the older page when the top comes near', async () => {
+    const { wrapper, calls } = await openPage({
+      'GET /api/chat/conversations/c1': (call) => json(200, call.path.includes('before=')
+        ? page([pathMessage('m0', 'user', 'Oldest')], null)
+        : page([pathMessage('m1', 'user', 'Q'), pathMessage('r1', 'assistant', 'A')], 'm1')),
+    });
+    const scroller = wrapper.find<HTMLElement>('.message-scroller');
+    scroller.element.scrollTop = 100;
+    await scroller.trigger('scroll');
+    await flushPromises();
+    expect(calls.filter((call) => call.path.includes('before=m1'))).toHaveLength(1);
+    expect(useChatStore().shown.map((message) => message.content)).toEqual(['Oldest', 'Q', 'A']);
+    await scroller.trigger('scroll');
+    await flushPromises();
+    expect(calls.filter((call) => call.path.includes('before='))).toHaveLength(1); // nothing older is left
+  });
+
+  it('offers "Jump to latest" once the person scrolls up, and follows again after it', async () => {
+    const many = Array.from({ length: 60 }, (_, index) => pathMessage(`m${index}`, index % 2 ? 'assistant' : 'user', `Message ${index}`));
+    const { wrapper } = await openPage({}, many);
+    const scroller = wrapper.find<HTMLElement>('.message-scroller');
+    scroller.element.scrollTop = 4400; // the bottom
+    await scroller.trigger('scroll');
+    expect(wrapper.find('.jump-to-latest').exists()).toBe(false);
+    scroller.element.scrollTop = 2000; // the person scrolls up
+    await scroller.trigger('scroll');
+    const jump = wrapper.find('.jump-to-latest');
+    expect(jump.text()).toBe('Jump to latest');
+    await jump.trigger('click');
+    await flushPromises();
+    expect(wrapper.find('.jump-to-latest').exists()).toBe(false);
   });
 });
