@@ -157,4 +157,14 @@ describe('chat channel: coming back to a closed laptop shows the whole answer', 
     await vi.advanceTimersByTimeAsync(60_000);
     expect(sockets).toHaveLength(1);
   });
+
+  it('follows the unfinished answers of a conversation opened after the socket was ready', async () => {
+    fakeApi({ 'GET /api/chat/conversations/c1': () => json(200, page([pathMessage('m1', 'user', 'Q'), pathMessage('r1', 'assistant', '', { status: 'pending' })])) });
+    connect();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    sockets[0]!.receive({ type: 'ready', heartbeatMs: 30000 });
+    expect(sockets[0]!.resumes()).toEqual([]);
+    await useChatStore().open('c1');
+    expect(sockets[0]!.resumes()).toEqual([{ type: 'resume', responseId: 'r1', afterSeq: 0 }]);
+  });
 });

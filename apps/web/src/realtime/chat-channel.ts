@@ -48,6 +48,10 @@ export function connectChatChannel(options: ChatChannelOptions): { stop: () => v
       }, 300);
     }
   };
+  // A conversation just read from the API may hold answers still being written: follow them now, not at the next reconnection.
+  const stopWatchingReads = chat.$onAction(({ name, after }) => {
+    if (name === 'open' || name === 'reload') after(() => resumeUnfinished());
+  });
   const socket = new ChatSocket({ token: options.token, onFrame, onReady: resumeUnfinished, createSocket: options.createSocket, url: options.url });
 
   const wake = () => {
@@ -65,6 +69,7 @@ export function connectChatChannel(options: ChatChannelOptions): { stop: () => v
     stop() {
       page.removeEventListener('visibilitychange', onVisibility);
       network.removeEventListener('online', wake);
+      stopWatchingReads();
       socket.stop();
       if (listRefresh) clearTimeout(listRefresh);
     },

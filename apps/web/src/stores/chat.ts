@@ -68,10 +68,18 @@ export const useChatStore = defineStore('chat', () => {
   const loadingOlder = ref(false);
   const sending = ref(false);
 
+  /** Nothing open (a new chat, or signed out): what the streams said is dropped too; a reopened conversation is read again. */
   function reset(): void {
     conversationId.value = null;
     messages.value = [];
     olderCursor.value = null;
+    streams.value = {};
+    gone.clear();
+  }
+
+  /** Ended answers are in the API's copy by now; only unfinished streams are worth keeping across conversations. */
+  function forgetEndedStreams(): void {
+    for (const [responseId, state] of Object.entries(streams.value)) if (!isUnfinished(state.status)) delete streams.value[responseId];
   }
 
   function showPage(page: ConversationWithPath): void {
@@ -83,6 +91,7 @@ export const useChatStore = defineStore('chat', () => {
   async function open(id: string): Promise<void> {
     if (conversationId.value === id) return;
     loading.value = true;
+    forgetEndedStreams();
     try {
       showPage(await api().get<ConversationWithPath>(path(id)));
     } finally {
