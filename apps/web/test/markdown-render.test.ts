@@ -40,6 +40,8 @@ describe('renderMarkdown: the Markdown people write', () => {
     expect(table.querySelector('td')?.className).toBe('md-align-left');
     expect(table.querySelector('td:last-child')?.className).toBe('md-align-right');
     expect(root.querySelector('[style]')).toBeNull();
+    // A scrolling region a keyboard can reach (axe: scrollable-region-focusable).
+    expect(root.querySelector('.md-table')?.getAttribute('tabindex')).toBe('0');
   });
 
   it('makes links and bare URLs open apart, and drops links it cannot vouch for to text', () => {
@@ -67,6 +69,7 @@ describe('renderMarkdown: code blocks', () => {
     expect(button.getAttribute('type')).toBe('button');
     expect(button.textContent).toBe('Copy');
     expect(button.getAttribute('aria-label')).toBe('Copy code');
+    expect(block.querySelector('pre')?.getAttribute('tabindex')).toBe('0');
     const code = block.querySelector('pre > code')!;
     expect(code.classList.contains('language-ts')).toBe(true);
     expect(code.querySelector('.hljs-keyword')?.textContent).toBe('const');

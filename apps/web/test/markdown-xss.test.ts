@@ -121,7 +121,7 @@ describe('sanitizeHtml on its own (should the parser ever let HTML through)', ()
   it('keeps only the allow-list: tags, attributes, classes and link targets', () => {
     const container = document.createElement('div');
     container.innerHTML = sanitizeHtml(
-      '<p id="x" data-x="1" aria-hidden="true" class="md-code evil">a</p>' +
+      '<p id="x" data-x="1" aria-hidden="true" class="md-code evil" tabindex="0">a</p><div tabindex="-1"></div>' +
         '<a href="javascript:alert(1)" rel="opener">b</a><a href="https://ok.example">c</a>' +
         '<button onclick="alert(1)" type="submit" class="other" data-md-copy="1">d</button>' +
         '<img src="https://evil.example/x.png"><svg><a href="https://ok.example">e</a></svg><ol start="2x"><li>f</li></ol>',
@@ -137,6 +137,7 @@ describe('sanitizeHtml on its own (should the parser ever let HTML through)', ()
     const button = container.querySelector('button')!;
     expect(Array.from(button.attributes).map((attribute) => `${attribute.name}=${attribute.value}`).sort()).toEqual(['class=md-copy', 'type=button']);
     expect(container.querySelector('ol')!.hasAttribute('start')).toBe(false);
+    expect(container.querySelector('div')!.hasAttribute('tabindex')).toBe(false);
     // Content of a forbidden svg goes with it; that of other removed elements stays as text.
     expect(container.textContent).toBe('abcdf');
   });

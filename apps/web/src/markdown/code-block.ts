@@ -31,7 +31,8 @@ export function renderCodeBlock(code: string, info: string, labels: MarkdownLabe
     `<span class="${CODE_LANGUAGE_CLASS}">${escapeHtml(language || labels.plainText)}</span>` +
     `<button type="button" class="${COPY_BUTTON_CLASS}" aria-label="${escapeHtml(labels.copyCode)}">${escapeHtml(labels.copy)}</button>` +
     `</div>` +
-    `<pre><code class="${codeClass}">${body}</code></pre>` +
+    // Focusable: a keyboard user can scroll a long line sideways.
+    `<pre tabindex="0"><code class="${codeClass}">${body}</code></pre>` +
     `</div>\n`
   );
 }

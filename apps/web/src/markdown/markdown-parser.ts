@@ -70,8 +70,8 @@ function createParser(): Parser {
     return renderCodeBlock(tokens[index]!.content, '', labels, highlight);
   };
 
-  // Its own wrapper lets a wide table scroll sideways on a small screen.
-  rules.table_open = (tokens, index, options) => `<div class="${TABLE_WRAPPER_CLASS}">${renderToken(tokens, index, options)}`;
+  // Its own wrapper lets a wide table scroll sideways on a small screen (focusable: by keyboard too).
+  rules.table_open = (tokens, index, options) => `<div class="${TABLE_WRAPPER_CLASS}" tabindex="0">${renderToken(tokens, index, options)}`;
   rules.table_close = (tokens, index, options) => `${renderToken(tokens, index, options)}</div>\n`;
 
   // Column alignment comes as a style attribute, which the sanitiser removes: a class instead.

@@ -9,7 +9,7 @@ const ALLOWED_TAGS = [
   'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'em', 's', 'del', 'code', 'pre', 'blockquote',
   'ul', 'ol', 'li', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'div', 'span', 'button',
 ];
-const ALLOWED_ATTR = ['href', 'title', 'class', 'rel', 'target', 'start', 'type', 'aria-label'];
+const ALLOWED_ATTR = ['href', 'title', 'class', 'rel', 'target', 'start', 'type', 'aria-label', 'tabindex'];
 
 // Our own classes (md-*), highlight.js's (hljs, hljs-*, and its "function_"-style sub-scopes).
 const ALLOWED_CLASS = /^(?:md-[a-z-]+|hljs(?:-[\w-]+)?|language-[\w+#.-]+|[a-z]+_+)$/;
@@ -22,7 +22,7 @@ const CONFIG: Config = {
   ALLOW_UNKNOWN_PROTOCOLS: false,
   ALLOWED_URI_REGEXP: /^(?:(?:https?|mailto):|#)/i,
   // Values DOMPurify must not test against the URL pattern above (it would drop start="3").
-  ADD_URI_SAFE_ATTR: ['start', 'type', 'aria-label', 'rel', 'target'],
+  ADD_URI_SAFE_ATTR: ['start', 'type', 'aria-label', 'rel', 'target', 'tabindex'],
   KEEP_CONTENT: true,
 };
 
@@ -39,6 +39,9 @@ function keepAttribute(element: Element, name: string, value: string): boolean {
       return tag === 'button' && value === 'button';
     case 'aria-label':
       return tag === 'button';
+    case 'tabindex':
+      // Scrolling regions (code, table wrapper) join the tab order; nothing may reorder it.
+      return value === '0' && (tag === 'pre' || tag === 'div');
     case 'rel':
     case 'target':
       return tag === 'a';
