@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeReport } from './axe.ts';
 import { collectErrors, hasChromium, launchChromium, PHONE, requireBuiltApp, signIn } from './browser.ts';
 import { promoteToAdmin, registerAccount, startAllInOne, type Account, type RunningPlatform } from './platform.ts';
 import { DOCS_VIEWPORT, saveScreenshot } from './screenshots.ts';
-import { MARKDOWN_ANSWER, XSS_ANSWER, XSS_QUESTION } from './scripted-answers.ts';
+import { MARKDOWN_ANSWER, SLOW_ANSWER, XSS_ANSWER, XSS_QUESTION } from './scripted-answers.ts';
 
 /**
  * Issue 5's journey, one step per test on one browser page (they run in order and share it):
@@ -49,6 +49,11 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     errors = collectErrors(page, { allowStatuses: [403] });
   }, 120_000);
 
+  // What the page showed when a step failed, beside the other screenshots.
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail') await saveScreenshot(page, `failed-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => {});
+  });
+
   afterAll(async () => {
     await browser?.close();
     await platform?.stop();
@@ -91,6 +96,49 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await expect(messages().count()).resolves.toBe(2);
   });
 
+  it('stops an answer while it streams; the provider sees the request end', async () => {
+    llm().script(SLOW_ANSWER);
+    await send('Tell me a long story');
+    const stop = page.getByRole('button', { name: 'Stop the answer (Esc)' });
+    await stop.waitFor();
+    // Stop once the answer has visibly started, so the partial text is kept.
+    await messages().filter({ hasText: 'This answer takes its time' }).and(page.locator('[aria-busy="true"]')).waitFor({ timeout: 30_000 });
+    await stop.click();
+    const stopped = messages().filter({ hasText: 'The answer was stopped.' });
+    await stopped.waitFor({ timeout: 30_000 });
+    await expect(stopped.getAttribute('aria-busy')).resolves.toBe('false');
+    await expect(stopped.textContent()).resolves.toContain('This answer takes its time');
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+    const upstream = llm().requests.find((request) => JSON.stringify(request.body).includes('Tell me a long story'));
+    expect(upstream).toBeDefined();
+    await expect(upstream!.settled).resolves.toBe('aborted');
+    expect(upstream!.tokensSent).toBeLessThan(SLOW_ANSWER.tokenCount);
+  });
+
+  it('regenerates the stopped answer and switches between the two versions', async () => {
+    llm().script({ text: 'A second, complete version of the story.', tokenDelayMs: 5 });
+    await messages().last().getByRole('button', { name: 'Regenerate this answer' }).click();
+    const second = finishedAnswer('A second, complete version of the story.');
+    await second.waitFor({ timeout: 30_000 });
+    const versions = second.getByRole('group', { name: 'Versions of this message' });
+    await expect(versions.textContent()).resolves.toContain('2/2');
+    await versions.getByText('Version 2 of 2').waitFor({ state: 'attached' });
+
+    await versions.getByRole('button', { name: 'Previous version' }).click();
+    const first = messages().filter({ hasText: 'The answer was stopped.' });
+    await first.waitFor();
+    await first.getByRole('group', { name: 'Versions of this message' }).getByText('Version 1 of 2').waitFor({ state: 'attached' });
+    await expect(messages().filter({ hasText: 'A second, complete version' }).count()).resolves.toBe(0);
+
+    await first.getByRole('button', { name: 'Next version' }).click();
+    await finishedAnswer('A second, complete version of the story.').waitFor();
+    // The choice is the conversation's active branch: a reload shows the same version.
+    await page.reload();
+    await finishedAnswer('A second, complete version of the story.').waitFor();
+    await expectNoAxeViolations('chat (versions, a stopped answer)');
+    await saveScreenshot(page, 'chat-versions');
+  });
+
   it('shows a question and a model answer carrying XSS payloads as text', async () => {
     llm().script({ text: XSS_ANSWER });
     await send(XSS_QUESTION);
@@ -128,8 +176,9 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await page.goto(conversationUrl);
     await page.reload();
     await page.waitForURL(conversationUrl);
-    await finishedAnswer('function greet').waitFor();
+    // The list is virtualised: the newest messages are the ones in view (and in the DOM).
     await finishedAnswer('XSS answer').waitFor();
+    await messages().filter({ hasText: 'XSS question' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
   });
 

@@ -1,0 +1,62 @@
+import type { BrowserContext } from 'playwright-core';
+
+/** One cold open of a page, measured in the renderer (CDP Performance.getMetrics deltas) and by the page's own clock. */
+export interface OpenSample {
+  /** JavaScript execution (ScriptDuration delta), ms. */
+  scriptMs: number;
+  /** Every main-thread task (TaskDuration delta): script, style, layout, paint, parsing; ms. */
+  taskMs: number;
+  /** Layout + style recalculation, ms. */
+  layoutMs: number;
+  /** performance.now() when the visible messages were in the DOM: ms since the navigation started. */
+  visibleMs: number;
+  /** Message elements in the DOM at that moment. */
+  domMessages: number;
+  /** JS heap used then, MiB. */
+  heapMiB: number;
+}
+
+type Metrics = Record<string, number>;
+
+/**
+ * Opens `target` in a new page of `context` (after a same-origin `blankUrl`, so the renderer
+ * process is already the one that will run the page and the metrics are comparable), and waits
+ * until `readySelector` matches an element with text — polled every animation frame. Metrics are
+ * taken just before the navigation and at that moment.
+ */
+export async function measureOpen(context: BrowserContext, opts: {
+  blankUrl: string; target: string; readySelector: string; messageSelector: string; timeoutMs?: number;
+}): Promise<OpenSample> {
+  const page = await context.newPage();
+  try {
+    await page.goto(opts.blankUrl);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const read = async (): Promise<Metrics> => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return Object.fromEntries(metrics.map(({ name, value }) => [name, value]));
+    };
+    const before = await read();
+    await page.goto(opts.target, { waitUntil: 'commit' });
+    // A function, not a string: the app's CSP forbids eval. The bench compiles without the DOM's types.
+    const handle = await page.waitForFunction((selector: string) => {
+      const { document } = globalThis as unknown as { document: { querySelector(query: string): { textContent: string | null } | null } };
+      const element = document.querySelector(selector);
+      return element && (element.textContent ?? '').trim() !== '' ? performance.now() : false;
+    }, opts.readySelector, { polling: 'raf', timeout: opts.timeoutMs ?? 60_000 });
+    const visibleMs = (await handle.jsonValue()) as number;
+    const after = await read();
+    const domMessages = await page.locator(opts.messageSelector).count();
+    const delta = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) * 1000;
+    return {
+      scriptMs: delta('ScriptDuration'),
+      taskMs: delta('TaskDuration'),
+      layoutMs: delta('LayoutDuration') + delta('RecalcStyleDuration'),
+      visibleMs,
+      domMessages,
+      heapMiB: (after.JSHeapUsedSize ?? 0) / 2 ** 20,
+    };
+  } finally {
+    await page.close();
+  }
+}
