@@ -9,6 +9,8 @@ export const appEn = {
     chat: 'Chat',
     settings: 'Settings',
     admin: 'Administration',
+    showConversations: 'Conversations',
+    hideConversations: 'Hide conversations',
     userMenu: 'Account',
   },
   locale: {

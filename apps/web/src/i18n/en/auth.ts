@@ -1,5 +1,6 @@
 export const authEn = {
   auth: {
+    accountDeleted: 'Your account was deleted. Thank you for having used VersaAI.',
     email: 'E-mail',
     password: 'Password',
     newPassword: 'New password',

@@ -11,6 +11,8 @@ export const appEs: typeof appEn = {
     chat: 'Chat',
     settings: 'Ajustes',
     admin: 'Administración',
+    showConversations: 'Conversaciones',
+    hideConversations: 'Ocultar conversaciones',
     userMenu: 'Cuenta',
   },
   locale: {

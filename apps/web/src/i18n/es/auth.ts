@@ -2,6 +2,7 @@ import type { authEn } from '../en/auth.ts';
 
 export const authEs: typeof authEn = {
   auth: {
+    accountDeleted: 'Tu cuenta se ha eliminado. Gracias por haber usado VersaAI.',
     email: 'Correo electrónico',
     password: 'Contraseña',
     newPassword: 'Nueva contraseña',
