@@ -39,6 +39,13 @@ async function fetchJson<T>(url: string, authorization: string | undefined, time
   }
 }
 
+/** Enough of the shape to read it safely: whatever answers on a replica's port is not trusted to be a VersaAI process. */
+function isProcessStatus(body: unknown): body is ProcessStatus {
+  const candidate = body as Partial<ProcessStatus> | null;
+  return typeof candidate === 'object' && candidate !== null && Array.isArray(candidate.services) && Array.isArray(candidate.checks)
+    && (candidate.bus === null || (typeof candidate.bus === 'object' && Array.isArray(candidate.bus?.groups)));
+}
+
 const allOk = (checks: readonly CheckStatus[]) => checks.every((check) => check.outcome === 'ok');
 
 /** One service as a process reported it: its own checks and those of the process it runs in. */
@@ -54,7 +61,8 @@ async function remoteReplica(origin: string, service: string, authorization: str
     fetchJson<unknown>(`${origin}/health`, undefined, timeoutMs),
     fetchJson<ProcessStatus>(`${origin}${PROCESS_STATUS_PATH}`, authorization, timeoutMs),
   ]);
-  if (status.ok) return { replica: replicaFromStatus(origin, status.body, service), bus: status.body.bus };
+  if (status.ok && isProcessStatus(status.body)) return { replica: replicaFromStatus(origin, status.body, service), bus: status.body.bus };
+  if (status.ok) return { replica: { replica: origin, health: 'up', readiness: 'unknown', checks: [], problem: 'invalid_answer' }, bus: null };
   return {
     replica: { replica: origin, health: health.ok ? 'up' : 'down', readiness: 'unknown', checks: [], problem: health.ok ? status.problem : health.problem },
     bus: null,
