@@ -68,7 +68,7 @@ export interface ReplicaStatus {
   /** `/ready`: every check of the service (and of its process) passes; `unknown` when it could not be asked. */
   readiness: ReplicaReadiness;
   checks: CheckStatus[];
-  /** Why a replica is down or unknown: `unreachable`, `timeout`, `http_<status>`. */
+  /** Why a replica is down or unknown: `unreachable`, `timeout`, `http_<status>`, `invalid_answer`, `service_not_hosted`. */
   problem?: string;
 }
 

@@ -113,7 +113,7 @@ export const adminEn = {
       readinessLabel: 'Readiness:',
       failing: 'Failing checks:',
       outcomes: { failed: 'failed', 'timed out': 'timed out' },
-      problems: { unreachable: 'does not answer', timeout: 'took too long to answer', service_not_hosted: 'does not host this service', other: 'answered with an error ({code})' },
+      problems: { unreachable: 'does not answer', timeout: 'took too long to answer', service_not_hosted: 'does not host this service', invalid_answer: 'answered with something that is not a status', other: 'answered with an error ({code})' },
       bus: 'Event bus',
       busKind: { embedded: 'Embedded bus (SQLite)', redis: 'Redis Streams' },
       noBus: 'No process with an event bus answered.',

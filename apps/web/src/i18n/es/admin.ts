@@ -115,7 +115,7 @@ export const adminEs: typeof adminEn = {
       readinessLabel: 'Disponibilidad:',
       failing: 'Comprobaciones que fallan:',
       outcomes: { failed: 'falla', 'timed out': 'no respondió a tiempo' },
-      problems: { unreachable: 'no responde', timeout: 'tardó demasiado en responder', service_not_hosted: 'no aloja este servicio', other: 'respondió con un error ({code})' },
+      problems: { unreachable: 'no responde', timeout: 'tardó demasiado en responder', service_not_hosted: 'no aloja este servicio', invalid_answer: 'respondió algo que no es un estado', other: 'respondió con un error ({code})' },
       bus: 'Bus de eventos',
       busKind: { embedded: 'Bus integrado (SQLite)', redis: 'Redis Streams' },
       noBus: 'Ningún proceso con bus de eventos respondió.',
