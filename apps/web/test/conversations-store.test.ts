@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { flushPromises } from '@vue/test-utils';
 import { useConversationsStore } from '../src/stores/conversations.ts';
-import { UNDO_WINDOW_MS } from '../src/components/sidebar/pending-deletion.ts';
+import { UNDO_WINDOW_MS } from '../src/stores/pending-deletion.ts';
 import type { Conversation } from '../src/api/contracts.ts';
 import { fakeApi, json, problem, type RecordedCall } from './fake-api.ts';
 

@@ -3,8 +3,8 @@ import { defineStore } from 'pinia';
 import { api } from '../api/api-instance.ts';
 import { ApiError } from '../api/api-error.ts';
 import type { Conversation } from '../api/contracts.ts';
-import { useConversationPages } from '../components/sidebar/conversation-pages.ts';
-import { usePendingDeletion, type Shelf } from '../components/sidebar/pending-deletion.ts';
+import { useConversationPages } from './conversation-pages.ts';
+import { usePendingDeletion, type Shelf } from './pending-deletion.ts';
 
 const base = '/api/chat/conversations';
 

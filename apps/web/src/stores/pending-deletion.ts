@@ -1,5 +1,5 @@
 import { shallowRef } from 'vue';
-import type { Conversation } from '../../api/contracts.ts';
+import type { Conversation } from '../api/contracts.ts';
 
 /** How long "Conversation deleted — Undo" stays before the DELETE is sent. */
 export const UNDO_WINDOW_MS = 6000;

@@ -1,6 +1,6 @@
 import { computed, ref } from 'vue';
-import { api } from '../../api/api-instance.ts';
-import type { Conversation, ConversationPage } from '../../api/contracts.ts';
+import { api } from '../api/api-instance.ts';
+import type { Conversation, ConversationPage } from '../api/contracts.ts';
 
 export const PAGE_SIZE = 30;
 const MAX_PAGE_SIZE = 100;
