@@ -1,17 +1,9 @@
-export const THEMES = ['system', 'light', 'dark'] as const;
-export type Theme = (typeof THEMES)[number];
+import { NOTIFICATION_CHANNELS, THEMES, type UserPreferences } from '@versaai/contracts';
 
-export const NOTIFICATION_CHANNELS = ['email', 'slack', 'push', 'inApp'] as const;
-export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
-export type NotificationPreferences = Record<NotificationChannel, boolean>;
-
-export interface Preferences {
-  /** Model id the chat starts with; null: the platform's default. */
-  defaultModel: string | null;
-  theme: Theme;
-  /** Whether the user wants notifications on each channel at all. */
-  notifications: NotificationPreferences;
-}
+// The shapes are the API's, shared with the web app through the contracts package.
+export { NOTIFICATION_CHANNELS, THEMES };
+export type { NotificationChannel, NotificationPreferences, Theme } from '@versaai/contracts';
+export type Preferences = UserPreferences;
 
 /** What a user who never changed anything gets: e-mail and in-app on, the others opt-in. */
 export function defaultPreferences(): Preferences {

@@ -1,20 +1,11 @@
 import { sql, type Kysely } from 'kysely';
+import type { SearchHit } from '@versaai/contracts';
 import type { Dialect } from '@versaai/storage';
 import { iso } from '../rows.ts';
 import { toFts5Match, toTsQuery, type SearchTerm } from './search-query.ts';
 import { MARK_END, MARK_START, markSnippet } from './snippet-marks.ts';
 
-export interface SearchHit {
-  conversationId: string;
-  conversationTitle: string | null;
-  messageId: string;
-  role: string;
-  /** HTML: the message text escaped, matches in `<mark>`. */
-  snippet: string;
-  /** Higher is better; comparable within one result list only (bm25 on SQLite, ts_rank_cd on PostgreSQL). */
-  rank: number;
-  createdAt: string;
-}
+export type { SearchHit };
 
 export interface SearchPage { hits: SearchHit[]; hasMore: boolean }
 
