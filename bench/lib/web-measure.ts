@@ -6,6 +6,8 @@ export interface OpenSample {
   scriptMs: number;
   /** Every main-thread task (TaskDuration delta): script, style, layout, paint, parsing; ms. */
   taskMs: number;
+  /** ScriptDuration delta until the page settled (no network for 500 ms after the check): work done after the first paint of the messages, such as code highlighting loaded on demand. */
+  settledScriptMs: number;
   /** Layout + style recalculation, ms. */
   layoutMs: number;
   /** performance.now() when the visible messages were in the DOM: ms since the navigation started. */
@@ -47,9 +49,12 @@ export async function measureOpen(context: BrowserContext, opts: {
     const visibleMs = (await handle.jsonValue()) as number;
     const after = await read();
     const domMessages = await page.locator(opts.messageSelector).count();
-    const delta = (name: string) => ((after[name] ?? 0) - (before[name] ?? 0)) * 1000;
+    await page.waitForLoadState('networkidle', { timeout: 30_000 });
+    const settled = await read();
+    const delta = (name: string, end: Metrics = after) => ((end[name] ?? 0) - (before[name] ?? 0)) * 1000;
     return {
       scriptMs: delta('ScriptDuration'),
+      settledScriptMs: delta('ScriptDuration', settled),
       taskMs: delta('TaskDuration'),
       layoutMs: delta('LayoutDuration') + delta('RecalcStyleDuration'),
       visibleMs,

@@ -33,6 +33,7 @@ function table(samples: OpenSample[]): string[] {
     '| per open | p50 | p95 | max |',
     '|---|---|---|---|',
     row('**scripting** (ScriptDuration), ms', samples, (sample) => sample.scriptMs),
+    row('scripting until settled (network idle 500 ms), ms', samples, (sample) => sample.settledScriptMs),
     row('all main-thread tasks (TaskDuration), ms', samples, (sample) => sample.taskMs),
     row('style + layout, ms', samples, (sample) => sample.layoutMs),
     row('visible (performance.now() at the check), ms', samples, (sample) => sample.visibleMs),

@@ -96,6 +96,23 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await expect(messages().count()).resolves.toBe(2);
   });
 
+  it('renders the answer as Markdown: heading, code block with a copy button, list, safe link', async () => {
+    const answer = finishedAnswer('function greet');
+    await answer.getByRole('heading', { name: 'Greeting' }).waitFor();
+    await expect(answer.locator('pre code').textContent()).resolves.toContain('function greet(name: string): string {');
+    await answer.getByRole('button', { name: 'Copy code' }).waitFor();
+    await expect(answer.locator('strong').textContent()).resolves.toBe('small');
+    await expect(answer.getByRole('listitem').count()).resolves.toBe(2);
+    await expect(answer.getByRole('link', { name: 'the handbook' }).getAttribute('href')).resolves.toBe('https://www.typescriptlang.org/docs/');
+    await expectNoAxeViolations('chat (a Markdown answer)');
+    await saveScreenshot(page, 'chat', { docs: true });
+    // The theme follows the device until the person picks one in the settings.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectNoAxeViolations('chat (a Markdown answer, dark)');
+    await saveScreenshot(page, 'chat-dark', { docs: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('stops an answer while it streams; the provider sees the request end', async () => {
     llm().script(SLOW_ANSWER);
     await send('Tell me a long story');
@@ -139,6 +156,22 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await saveScreenshot(page, 'chat-versions');
   });
 
+  it('finds the conversation through search (Ctrl+K), the match marked, and opens it', async () => {
+    await page.goto(`${platform.url}/chat`);
+    await page.getByRole('heading', { name: 'How can I help?' }).waitFor();
+    await page.keyboard.press('Control+k');
+    const field = page.getByRole('combobox', { name: 'Search conversations' });
+    await expect(field.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
+    await field.fill('handbook');
+    const hit = page.getByRole('listbox', { name: 'Search results' }).getByRole('option').filter({ hasText: 'handbook' }).first();
+    await hit.waitFor({ timeout: 30_000 });
+    await expect(hit.locator('mark').allTextContents()).resolves.toEqual(['handbook']);
+    await expectNoAxeViolations('chat (search results)');
+    await saveScreenshot(page, 'search', { docs: true });
+    await hit.click();
+    await page.waitForURL((url) => url.pathname === new URL(conversationUrl).pathname);
+  });
+
   it('shows a question and a model answer carrying XSS payloads as text', async () => {
     llm().script({ text: XSS_ANSWER });
     await send(XSS_QUESTION);
@@ -148,6 +181,7 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     const answer = finishedAnswer('XSS answer');
     await expect(answer.textContent()).resolves.toContain('<img src=x onerror="window.__xss=1">');
     await expect(answer.textContent()).resolves.toContain('<script>window.__xss=1</script>');
+    await expect(answer.locator('pre code').textContent()).resolves.toContain('<script>window.__xss=1</script>');
     // Nothing was made of the payloads: no image, no element with an event handler, no javascript: link, nothing ran.
     const made = await page.evaluate(() => {
       const list = document.querySelector('main');
@@ -190,6 +224,23 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await saveScreenshot(page, 'settings', { docs: true });
   });
 
+  it('tells a user the admin page is for administrators only, and fetches nothing', async () => {
+    const adminCalls: string[] = [];
+    const watch = (request: { url(): string }) => { if (request.url().includes('/api/') && request.url().includes('admin')) adminCalls.push(request.url()); };
+    page.on('request', watch);
+    await expect(page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Administration' }).count()).resolves.toBe(0);
+    await page.goto(`${platform.url}/admin`);
+    const denial = page.getByRole('alert').filter({ hasText: 'Administrators only' });
+    await denial.waitFor();
+    await expect(page.getByRole('navigation', { name: 'Administration sections' }).count()).resolves.toBe(0);
+    await expectNoAxeViolations('admin (as a user)');
+    await saveScreenshot(page, 'admin-denied');
+    await denial.getByRole('link', { name: 'Back to the chat' }).click();
+    await page.waitForURL(/\/chat$/);
+    page.off('request', watch);
+    expect(adminCalls).toEqual([]);
+  });
+
   it('shows the admin page to an admin', async () => {
     const admin = await registerAccount(platform, 'admin');
     await promoteToAdmin(platform, admin);
@@ -200,12 +251,26 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await adminPage.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Administration' }).click();
     await adminPage.waitForURL(/\/admin/);
     await adminPage.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
-    expect(await axeReport(adminPage, 'admin (as an admin)')).toBe('');
+    const sections = adminPage.getByRole('navigation', { name: 'Administration sections' });
+    await sections.getByRole('link', { name: 'Users' }).click();
+    await adminPage.getByRole('heading', { name: 'Users', level: 2 }).waitFor();
+    await adminPage.getByRole('main').getByText(admin.email).first().waitFor();
+    expect(await axeReport(adminPage, 'admin: users')).toBe('');
+    await sections.getByRole('link', { name: 'Models' }).click();
+    await adminPage.getByRole('heading', { name: 'Models', level: 2 }).waitFor();
+    await adminPage.getByRole('main').getByText('gpt-4o-mini').first().waitFor();
+    expect(await axeReport(adminPage, 'admin: models')).toBe('');
+    await sections.getByRole('link', { name: 'System' }).click();
+    await adminPage.getByRole('heading', { name: 'System', level: 2 }).waitFor();
+    await adminPage.getByRole('heading', { name: 'Services', level: 3 }).waitFor();
+    await adminPage.getByText('All-in-one: every service in one process.').waitFor();
+    expect(await axeReport(adminPage, 'admin: system')).toBe('');
+    await saveScreenshot(adminPage, 'admin-system', { docs: true });
     expect(adminErrors).toEqual([]);
     await adminContext.close();
   });
 
-  it('passes axe on a phone-sized viewport (375x812): sign-in, sign-up, settings, admin', async () => {
+  it('passes axe on a phone-sized viewport (375x812): sign-in, sign-up, chat, settings, admin', async () => {
     const phone = await browser.newContext({ ...PHONE, locale: 'en-US' });
     const phonePage = await phone.newPage();
     const phoneErrors = collectErrors(phonePage, { allowStatuses: [403] });
@@ -217,6 +282,10 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await phonePage.getByRole('heading', { name: 'Create your VersaAI account' }).waitFor();
     expect(await axeReport(phonePage, 'phone: sign-up')).toBe('');
     await signIn(phonePage, platform.url, user);
+    await phonePage.goto(conversationUrl);
+    await phonePage.getByRole('main').getByRole('article').filter({ hasText: 'XSS answer' }).waitFor();
+    expect(await axeReport(phonePage, 'phone: chat')).toBe('');
+    await saveScreenshot(phonePage, 'phone-chat');
     await phonePage.goto(`${platform.url}/settings`);
     await phonePage.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     expect(await axeReport(phonePage, 'phone: settings')).toBe('');
