@@ -119,20 +119,30 @@ export interface AdminUserPage {
 
 // ── Model registry (AI service, docs/ai.md) ──
 
-/** One model as `GET /api/ai/admin/models` lists it. */
-export interface AdminModel {
+/** A model of the registry: what the AI service resolves a request's model to. */
+export interface ModelDefinition {
+  /** Registry id, e.g. `llama-3.1-8b-instant` or `versaai-offline`. */
   id: string;
+  /** Provider id, e.g. `groq`, `openai`, `ollama`, `offline`. */
   provider: string;
+  /** The model name sent upstream. */
   upstreamModel: string;
   contextWindow: number;
   maxOutputTokens: number;
+  /** USD per million prompt tokens. */
   inputPricePerMillion: number;
+  /** USD per million completion tokens. */
   outputPricePerMillion: number;
   enabled: boolean;
   /** Plans that may use the model; empty: every plan. */
   allowedPlans: string[];
+  /** Registry ids tried in order when this model fails before its first token. */
   fallbacks: string[];
   isDefault: boolean;
+}
+
+/** One model as `GET /api/ai/admin/models` lists it. */
+export interface AdminModel extends ModelDefinition {
   /** `config`: from the AI service's configuration; `admin`: created through the API. */
   source: 'config' | 'admin';
   /** Whether the AI service has credentials for the model's provider. */

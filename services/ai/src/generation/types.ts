@@ -2,6 +2,7 @@
  * The contract between the generation core (providers, registry, context, resilience) and the
  * pipeline (queue, worker, cache, usage, /v1). The pipeline only depends on this file.
  */
+import type { ModelDefinition } from '@versaai/contracts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -59,27 +60,8 @@ export interface GenerationResult {
   usageSource?: 'reported' | 'estimated';
 }
 
-/** A registry entry as the generator and the pipeline see it. */
-export interface ResolvedModel {
-  /** Registry id, e.g. `llama-3.1-8b-instant` or `versaai-offline`. */
-  id: string;
-  /** Provider id, e.g. `groq`, `openai`, `ollama`, `offline`. */
-  provider: string;
-  /** The model name sent upstream. */
-  upstreamModel: string;
-  contextWindow: number;
-  maxOutputTokens: number;
-  /** USD per million prompt tokens. */
-  inputPricePerMillion: number;
-  /** USD per million completion tokens. */
-  outputPricePerMillion: number;
-  enabled: boolean;
-  /** Plans allowed to use it; empty → every plan. */
-  allowedPlans: string[];
-  /** Registry ids tried in order when this model fails before its first token. */
-  fallbacks: string[];
-  isDefault: boolean;
-}
+/** A registry entry as the generator and the pipeline see it (the API's shape, from the contracts package). */
+export type ResolvedModel = ModelDefinition;
 
 export interface GenerateOptions {
   /** Default true. False makes one non-streaming upstream call; its content arrives as one onDelta. */

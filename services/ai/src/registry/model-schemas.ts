@@ -56,21 +56,7 @@ export const publicModelSchema = {
   },
 } as const;
 
-export interface ModelInput {
-  id: string;
-  provider: string;
-  upstreamModel?: string;
-  contextWindow: number;
-  maxOutputTokens: number;
-  inputPricePerMillion?: number;
-  outputPricePerMillion?: number;
-  enabled?: boolean;
-  allowedPlans?: string[];
-  fallbacks?: string[];
-  isDefault?: boolean;
-}
-
-export type ModelPatch = Partial<Omit<ModelInput, 'id'>>;
+export type { AdminModelInput as ModelInput, AdminModelPatch as ModelPatch } from '@versaai/contracts';
 
 export function adminView(model: RegistryModel, providers: ReadonlySet<string>) {
   return {
