@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { axeReport } from './axe.ts';
 import { collectErrors, hasChromium, launchChromium, requireBuiltApp } from './browser.ts';
 import { startAllInOne, type RunningPlatform } from './platform.ts';
 import { saveScreenshot } from './screenshots.ts';
@@ -40,6 +41,11 @@ describe.runIf(hasChromium)('web app in Chromium against a fresh all-in-one plat
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     await expect(page.getByRole('banner').count()).resolves.toBe(1);
     await expect(page.getByRole('main').count()).resolves.toBe(1);
+    // No provider configured: the chat says so before anyone writes, in words an operator can act on.
+    const banner = page.getByRole('note', { name: 'No AI provider is configured' });
+    await banner.waitFor();
+    await expect(banner.textContent()).resolves.toContain('OPENAI_API_KEY');
+    expect(await axeReport(page, 'chat with the offline-model banner')).toBe('');
     await saveScreenshot(page, 'offline-shell');
 
     await page.getByLabel('Message', { exact: true }).fill('Hello <img src=x onerror=alert(1)>');
