@@ -172,6 +172,38 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await page.waitForURL((url) => url.pathname === new URL(conversationUrl).pathname);
   });
 
+  it('shows a failed answer with Retry; Retry answers once the provider is back', async () => {
+    // Every request for the model fails: the AI service's retries end in a failed answer.
+    llm().scriptModel('gpt-4o-mini', { status: 500 });
+    await send('This question meets a broken provider');
+    const failed = messages().last();
+    const retry = failed.getByRole('button', { name: 'Retry this answer' });
+    await retry.waitFor({ timeout: 60_000 });
+    await expect(failed.getAttribute('data-status')).resolves.toBe('failed');
+    await expectNoAxeViolations('chat (a failed answer)');
+    llm().scriptModel('gpt-4o-mini', null);
+    llm().script({ text: 'The provider is back: here is the answer.' });
+    await retry.click();
+    await finishedAnswer('The provider is back: here is the answer.').waitFor({ timeout: 30_000 });
+  });
+
+  it('edits a question: a new version with its own answer, the old one still reachable', async () => {
+    llm().script({ text: 'An answer to the edited question.' });
+    const question = messages().filter({ hasText: 'This question meets a broken provider' });
+    await question.getByRole('button', { name: 'Edit this message' }).click();
+    const editor = page.getByLabel('Edited message');
+    await editor.fill('This question was edited');
+    await page.getByRole('button', { name: 'Send edit' }).click();
+    await finishedAnswer('An answer to the edited question.').waitFor({ timeout: 30_000 });
+    const edited = messages().filter({ hasText: 'This question was edited' });
+    await edited.getByRole('group', { name: 'Versions of this message' }).getByText('Version 2 of 2').waitFor({ state: 'attached' });
+    await edited.getByRole('button', { name: 'Previous version' }).click();
+    await finishedAnswer('The provider is back: here is the answer.').waitFor();
+    await messages().filter({ hasText: 'This question meets a broken provider' }).waitFor();
+    await messages().filter({ hasText: 'This question meets a broken provider' }).getByRole('button', { name: 'Next version' }).click();
+    await finishedAnswer('An answer to the edited question.').waitFor();
+  });
+
   it('shows a question and a model answer carrying XSS payloads as text', async () => {
     llm().script({ text: XSS_ANSWER });
     await send(XSS_QUESTION);
@@ -224,6 +256,25 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     await expectNoAxeViolations('settings');
     await saveScreenshot(page, 'settings', { docs: true });
+  });
+
+  it('switches to the dark theme in the preferences, kept after a reload', async () => {
+    await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Preferences' }).click();
+    await page.getByRole('heading', { name: 'Preferences' }).waitFor();
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    const light = await background();
+    await page.getByRole('group', { name: 'Theme' }).getByLabel('Dark').check();
+    await page.getByText('Preferences saved.').waitFor();
+    await expect(page.locator('html').getAttribute('data-theme')).resolves.toBe('dark');
+    expect(await background()).not.toBe(light);
+    await expectNoAxeViolations('settings: preferences (dark)');
+    await saveScreenshot(page, 'settings-dark');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Preferences' }).waitFor();
+    await expect(page.locator('html').getAttribute('data-theme')).resolves.toBe('dark');
+    await page.getByRole('group', { name: 'Theme' }).getByLabel('Same as the device').check();
+    await page.getByText('Preferences saved.').waitFor();
+    await expect(page.locator('html').getAttribute('data-theme')).resolves.toBe('system');
   });
 
   it('tells a user the admin page is for administrators only, and fetches nothing', async () => {
