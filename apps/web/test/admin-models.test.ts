@@ -1,15 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import ModelsSection from '../src/components/admin/ModelsSection.vue';
 import { fakeApi, json, problem } from './fake-api.ts';
-import { mountWithApp } from './mount-app.ts';
+import { mountWithApp, unmountEachTest } from './mount-app.ts';
 import { adminModel, adminSession } from './admin-fixtures.ts';
 
-let mounted: VueWrapper | undefined;
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-});
+const track = unmountEachTest();
 
 const llama = adminModel();
 const mini = adminModel({ id: 'gpt-4o-mini', provider: 'openai', upstreamModel: 'gpt-4o-mini', isDefault: false, source: 'admin', allowedPlans: ['pro'], enabled: false });
@@ -17,7 +13,7 @@ const mini = adminModel({ id: 'gpt-4o-mini', provider: 'openai', upstreamModel: 
 async function mountModels(routes: Parameters<typeof fakeApi>[0]) {
   const api = fakeApi({ 'POST /api/auth/refresh': adminSession, 'GET /api/ai/admin/models': () => json(200, { items: [llama, mini] }), ...routes });
   const { wrapper } = await mountWithApp(ModelsSection, { path: '/admin/models' });
-  mounted = wrapper;
+  track(wrapper);
   await flushPromises();
   return { wrapper, calls: api.calls };
 }

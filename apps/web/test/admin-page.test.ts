@@ -1,15 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import AdminPage from '../src/pages/admin/AdminPage.vue';
 import { fakeApi, json, tokens } from './fake-api.ts';
-import { mountWithApp } from './mount-app.ts';
+import { mountWithApp, unmountEachTest } from './mount-app.ts';
 import { adminSession, adminUser } from './admin-fixtures.ts';
 
-let mounted: VueWrapper | undefined;
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-});
+const track = unmountEachTest();
 
 async function settle(): Promise<void> {
   for (let round = 0; round < 5; round++) {
@@ -22,7 +18,7 @@ describe('AdminPage', () => {
   it('tells a non-admin they need the administrator role, and asks the API for nothing', async () => {
     const { calls } = fakeApi({ 'POST /api/auth/refresh': () => json(200, tokens('t1')) });
     const { wrapper } = await mountWithApp(AdminPage, { path: '/admin/users', props: { section: 'users' } });
-    mounted = wrapper;
+    track(wrapper);
     await settle();
     expect(wrapper.find('[role=alert]').text()).toContain('You need the administrator role');
     expect(wrapper.find('nav').exists()).toBe(false);
@@ -32,7 +28,7 @@ describe('AdminPage', () => {
   it('says it in Spanish too', async () => {
     fakeApi({ 'POST /api/auth/refresh': () => json(200, tokens('t1')) });
     const { wrapper } = await mountWithApp(AdminPage, { path: '/admin', locale: 'es' });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find('[role=alert]').text()).toContain('Necesitas el rol de administrador');
   });
 
@@ -42,7 +38,7 @@ describe('AdminPage', () => {
       'GET /api/users/admin/users': () => json(200, { items: [adminUser()], nextCursor: null }),
     });
     const { wrapper } = await mountWithApp(AdminPage, { path: '/admin' });
-    mounted = wrapper;
+    track(wrapper);
     await settle();
     const links = wrapper.findAll('nav a');
     expect(links.map((link) => link.text())).toEqual(['Users', 'Models', 'System']);
@@ -59,7 +55,7 @@ describe('AdminPage', () => {
       'GET /api/ai/admin/models': () => json(200, { items: [] }),
     });
     const { wrapper } = await mountWithApp(AdminPage, { path: '/admin/models', props: { section: 'models' } });
-    mounted = wrapper;
+    track(wrapper);
     await settle();
     expect(wrapper.find('h2').text()).toBe('Models');
     expect(wrapper.findAll('nav a')[1]!.attributes('aria-current')).toBe('page');

@@ -1,11 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import SystemSection from '../src/components/admin/SystemSection.vue';
 import { fakeApi, json, problem, type RecordedCall } from './fake-api.ts';
-import { mountWithApp } from './mount-app.ts';
+import { mountWithApp, unmountEachTest } from './mount-app.ts';
 import { adminSession, systemStatus } from './admin-fixtures.ts';
 
-let mounted: VueWrapper | undefined;
 let visibility: DocumentVisibilityState = 'visible';
 
 beforeEach(() => {
@@ -13,9 +12,8 @@ beforeEach(() => {
   vi.spyOn(document, 'visibilityState', 'get').mockImplementation(() => visibility);
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
 });
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
+
+const track = unmountEachTest(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
 });
@@ -25,7 +23,7 @@ const statusCalls = (calls: RecordedCall[]) => calls.filter((call) => call.path 
 async function mountSystem(answer = () => json(200, systemStatus())) {
   const api = fakeApi({ 'POST /api/auth/refresh': adminSession, 'GET /api/admin/system': answer });
   const { wrapper } = await mountWithApp(SystemSection, { path: '/admin/system' });
-  mounted = wrapper;
+  track(wrapper);
   await flushPromises();
   return { wrapper, calls: api.calls };
 }

@@ -1,20 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import UsersSection from '../src/components/admin/UsersSection.vue';
 import { fakeApi, json, problem, type RecordedCall } from './fake-api.ts';
-import { mountWithApp } from './mount-app.ts';
+import { fakeTimeoutsEachTest, mountWithApp, unmountEachTest } from './mount-app.ts';
 import { adminSession, adminUser } from './admin-fixtures.ts';
 
-let mounted: VueWrapper | undefined;
-beforeEach(() => {
-  // setImmediate stays real: flushPromises needs it.
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-});
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-  vi.useRealTimers();
-});
+fakeTimeoutsEachTest();
+const track = unmountEachTest();
 
 const me = adminUser({ userId: 'admin-1', email: 'root@example.com', displayName: 'Root', role: 'admin' });
 const bob = adminUser();
@@ -23,7 +15,7 @@ const listCalls = (calls: RecordedCall[]) => calls.filter((call) => call.method 
 async function mountUsers(routes: Parameters<typeof fakeApi>[0]) {
   const api = fakeApi({ 'POST /api/auth/refresh': adminSession, ...routes });
   const { wrapper } = await mountWithApp(UsersSection, { path: '/admin/users' });
-  mounted = wrapper;
+  track(wrapper);
   await flushPromises();
   return { wrapper, calls: api.calls };
 }

@@ -1,4 +1,5 @@
-import { mount, flushPromises } from '@vue/test-utils';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { mount, flushPromises, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { createMemoryHistory, type Router } from 'vue-router';
 import type { Component } from 'vue';
@@ -16,4 +17,31 @@ export async function mountWithApp(component: Component, options: { path?: strin
   const wrapper = mount(component, { props: options.props, global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
   await flushPromises();
   return { wrapper, router, i18n };
+}
+
+/**
+ * Unmounts, after each test, the wrapper last handed to the returned `track` (its timers and
+ * listeners must not reach the next test), then runs `after`. `track(undefined)` forgets one
+ * the test unmounted itself.
+ */
+export function unmountEachTest(after?: () => void): (wrapper: VueWrapper | undefined) => void {
+  let mounted: VueWrapper | undefined;
+  afterEach(() => {
+    mounted?.unmount();
+    mounted = undefined;
+    after?.();
+  });
+  return (wrapper) => {
+    mounted = wrapper;
+  };
+}
+
+/** setTimeout/clearTimeout faked in each test (debounces, toasts); setImmediate stays real: flushPromises needs it. */
+export function fakeTimeoutsEachTest(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 }

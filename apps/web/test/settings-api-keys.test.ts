@@ -1,17 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import { getActivePinia } from 'pinia';
 import { json } from './fake-api.ts';
-import { mountSettings } from './settings-fixtures.ts';
+import { freshDeviceEachTest, mountSettings } from './settings-fixtures.ts';
 
-let mounted: VueWrapper | undefined;
-
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-  vi.restoreAllMocks();
-});
+const track = freshDeviceEachTest(() => vi.restoreAllMocks());
 
 const SECRET = 'vak_0193abcd_s3cr3t-never-shown-again';
 const existing = { id: 'k1', name: 'laptop script', scopes: ['ai:use'], prefix: 'vak_k1', createdAt: '2026-01-01T00:00:00.000Z', lastUsedAt: null, expiresAt: null };
@@ -23,7 +16,7 @@ function created(body: { name: string; scopes: string[] }) {
 describe('settings: API keys', { timeout: 20_000 }, () => {
   it('lists the keys with name, prefix, scopes and dates', async () => {
     const { wrapper } = await mountSettings('api-keys', { 'GET /api/auth/api-keys': () => json(200, { apiKeys: [existing] }) });
-    mounted = wrapper;
+    track(wrapper);
     const item = wrapper.find('.key');
     expect(item.text()).toContain('laptop script');
     expect(item.text()).toContain('vak_k1');
@@ -36,7 +29,7 @@ describe('settings: API keys', { timeout: 20_000 }, () => {
       'GET /api/auth/api-keys': () => json(200, { apiKeys: [existing] }),
       'POST /api/auth/api-keys': (call) => json(201, created(call.body as { name: string; scopes: string[] })),
     });
-    mounted = wrapper;
+    track(wrapper);
     const writeText = vi.fn(async () => {});
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
 
@@ -75,7 +68,7 @@ describe('settings: API keys', { timeout: 20_000 }, () => {
       'GET /api/auth/api-keys': () => json(200, { apiKeys: [] }),
       'POST /api/auth/api-keys': (call) => json(201, created(call.body as { name: string; scopes: string[] })),
     });
-    mounted = wrapper;
+    track(wrapper);
     await wrapper.find('input[name=apiKeyName]').setValue('bot');
     await wrapper.find('.create-form').trigger('submit');
     await flushPromises();
@@ -89,7 +82,7 @@ describe('settings: API keys', { timeout: 20_000 }, () => {
       'GET /api/auth/api-keys': () => json(200, { apiKeys: [existing] }),
       'DELETE /api/auth/api-keys/k1': () => new Response(null, { status: 204 }),
     });
-    mounted = wrapper;
+    track(wrapper);
     await wrapper.find('button[aria-label="Revoke the key laptop script"]').trigger('click');
     await flushPromises();
     const confirm = wrapper.findAll('dialog').find((dialog) => (dialog.element as HTMLDialogElement).open)!;
@@ -106,7 +99,7 @@ describe('settings: API keys', { timeout: 20_000 }, () => {
 
   it('cancelling the confirmation revokes nothing', async () => {
     const { wrapper, calls } = await mountSettings('api-keys', { 'GET /api/auth/api-keys': () => json(200, { apiKeys: [existing] }) });
-    mounted = wrapper;
+    track(wrapper);
     await wrapper.find('button[aria-label="Revoke the key laptop script"]').trigger('click');
     await flushPromises();
     const confirm = wrapper.findAll('dialog').find((dialog) => (dialog.element as HTMLDialogElement).open)!;

@@ -1,16 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import { useSessionStore } from '../src/stores/session.ts';
 import { usePreferencesStore } from '../src/stores/preferences.ts';
 import { json, problem } from './fake-api.ts';
-import { mountSettings } from './settings-fixtures.ts';
+import { freshDeviceEachTest, mountSettings } from './settings-fixtures.ts';
 
-let mounted: VueWrapper | undefined;
-
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
+const track = freshDeviceEachTest(() => {
   vi.restoreAllMocks();
   vi.useRealTimers();
 });
@@ -33,7 +28,7 @@ describe('settings: export my data', { timeout: 20_000 }, () => {
       clicked.push(this);
     });
     const { wrapper } = await mountSettings('data', { 'GET /api/privacy/export': () => json(200, exported) });
-    mounted = wrapper;
+    track(wrapper);
     await buttonNamed(wrapper, 'Export my data').trigger('click');
     await flushPromises();
     expect(createObjectURL).toHaveBeenCalledTimes(1);
@@ -48,7 +43,7 @@ describe('settings: export my data', { timeout: 20_000 }, () => {
 
   it('shows a failed export translated', async () => {
     const { wrapper } = await mountSettings('data', { 'GET /api/privacy/export': () => problem(503, 'PRIVACY_EXPORT_INCOMPLETE') });
-    mounted = wrapper;
+    track(wrapper);
     await buttonNamed(wrapper, 'Export my data').trigger('click');
     await flushPromises();
     expect(wrapper.find('[role=alert]').exists()).toBe(true);
@@ -65,7 +60,7 @@ describe('settings: delete my account', { timeout: 20_000 }, () => {
         return (call.body as { password: string }).password === 'correct horse battery' ? new Response(null, { status: 204 }) : problem(400, 'AUTH_CURRENT_PASSWORD_INVALID');
       },
     });
-    mounted = wrapper;
+    track(wrapper);
     expect(useSessionStore().signedIn).toBe(true);
     await buttonNamed(wrapper, 'Delete my account…').trigger('click');
     await flushPromises();
@@ -93,7 +88,7 @@ describe('settings: delete my account', { timeout: 20_000 }, () => {
 
   it('Cancel closes the dialog and deletes nothing', async () => {
     const { wrapper, calls } = await mountSettings('data');
-    mounted = wrapper;
+    track(wrapper);
     await buttonNamed(wrapper, 'Delete my account…').trigger('click');
     await flushPromises();
     await buttonNamed(wrapper, 'Cancel').trigger('click');

@@ -1,9 +1,9 @@
-import { expect, vi } from 'vitest';
-import { flushPromises } from '@vue/test-utils';
+import { beforeEach, expect, vi } from 'vitest';
+import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import type { MeDocument, Theme } from '../src/api/contracts.ts';
 import SettingsPage from '../src/pages/settings/SettingsPage.vue';
 import { fakeApi, json, tokens } from './fake-api.ts';
-import { mountWithApp } from './mount-app.ts';
+import { mountWithApp, unmountEachTest } from './mount-app.ts';
 
 /** A GET /api/users/me answer, as docs/users.md shows it. */
 export function meDocument(overrides: { theme?: Theme; defaultModel?: string | null } & Partial<Omit<MeDocument, 'preferences'>> = {}): MeDocument {
@@ -32,4 +32,16 @@ export async function mountSettings(section: string, routes: Routes = {}, me: Me
   await vi.waitFor(() => expect(mounted.wrapper.find('h2').exists()).toBe(true), { timeout: 10_000 });
   await flushPromises();
   return { ...api, ...mounted };
+}
+
+/**
+ * Each test starts on a device that saved nothing (no theme, no language) and its page is
+ * unmounted after it; see unmountEachTest.
+ */
+export function freshDeviceEachTest(after?: () => void): (wrapper: VueWrapper | undefined) => void {
+  beforeEach(() => {
+    localStorage.clear();
+    delete document.documentElement.dataset.theme;
+  });
+  return unmountEachTest(after);
 }

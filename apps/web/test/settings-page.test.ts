@@ -1,19 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type VueWrapper } from '@vue/test-utils';
-import { mountSettings } from './settings-fixtures.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { freshDeviceEachTest, mountSettings } from './settings-fixtures.ts';
 
-let mounted: VueWrapper | undefined;
-
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-});
+const track = freshDeviceEachTest();
 
 describe('settings page', { timeout: 20_000 }, () => {
   it('links every section, the open one marked as the current page', async () => {
     const { wrapper } = await mountSettings('profile');
-    mounted = wrapper;
+    track(wrapper);
     const nav = wrapper.find('nav[aria-label="Settings sections"]');
     const links = nav.findAll('a');
     expect(links.map((link) => [link.text(), link.attributes('href')])).toEqual([
@@ -31,7 +24,7 @@ describe('settings page', { timeout: 20_000 }, () => {
 
   it('shows the profile, under its own address, for an unknown section', async () => {
     const { wrapper, router } = await mountSettings('nonsense');
-    mounted = wrapper;
+    track(wrapper);
     await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe('/settings/profile'));
     expect(wrapper.find('h2').text()).toBe('Profile');
   });

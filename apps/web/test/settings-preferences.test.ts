@@ -1,23 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import { THEME_STORAGE_KEY } from '../src/composables/use-theme.ts';
 import { LOCALE_STORAGE_KEY } from '../src/i18n/i18n.ts';
 import { useModelsStore } from '../src/stores/models.ts';
 import type { MeDocument, MePatch } from '../src/api/contracts.ts';
 import { json, problem, type RecordedCall } from './fake-api.ts';
-import { meDocument, mountSettings } from './settings-fixtures.ts';
+import { freshDeviceEachTest, meDocument, mountSettings } from './settings-fixtures.ts';
 
-let mounted: VueWrapper | undefined;
-
-beforeEach(() => {
-  localStorage.clear();
-  delete document.documentElement.dataset.theme;
-});
-
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-});
+const track = freshDeviceEachTest();
 
 /** PATCH /api/users/me answers the patched document, as the users service does. */
 function patchable(me: MeDocument) {
@@ -38,7 +28,7 @@ describe('settings: preferences', { timeout: 20_000 }, () => {
       'PATCH /api/users/me': patchable(me),
       'GET /api/ai/models': () => json(200, { items: [], defaultModel: null }),
     }, me);
-    mounted = wrapper;
+    track(wrapper);
     await wrapper.find('select[name=locale]').setValue('es');
     expect(i18n.global.locale.value).toBe('es');
     expect(document.documentElement.lang).toBe('es');
@@ -54,7 +44,7 @@ describe('settings: preferences', { timeout: 20_000 }, () => {
       'PATCH /api/users/me': patchable(me),
       'GET /api/ai/models': () => json(200, { items: [], defaultModel: null }),
     }, me);
-    mounted = wrapper;
+    track(wrapper);
     const select = wrapper.find<HTMLSelectElement>('select[name=timeZone]');
     expect(select.element.value).toBe('Europe/Madrid');
     expect(select.findAll('option').map((option) => option.element.value)).toContain('America/Mexico_City');
@@ -69,7 +59,7 @@ describe('settings: preferences', { timeout: 20_000 }, () => {
       'PATCH /api/users/me': patchable(me),
       'GET /api/ai/models': () => json(200, { items: [], defaultModel: null }),
     }, me);
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find<HTMLInputElement>('input[name=theme][value=system]').element.checked).toBe(true);
     await wrapper.find('input[name=theme][value=dark]').setValue(true);
     expect(document.documentElement.dataset.theme).toBe('dark');
@@ -91,7 +81,7 @@ describe('settings: preferences', { timeout: 20_000 }, () => {
         defaultModel: 'versaai-offline',
       }),
     }, me);
-    mounted = wrapper;
+    track(wrapper);
     const select = wrapper.find<HTMLSelectElement>('select[name=defaultModel]');
     expect(select.element.value).toBe('big-model');
     expect(select.findAll('option').map((option) => option.text())).toEqual(['Platform default (versaai-offline)', 'versaai-offline', 'big-model']);
@@ -107,7 +97,7 @@ describe('settings: preferences', { timeout: 20_000 }, () => {
       'PATCH /api/users/me': () => problem(400, 'VALIDATION_FAILED', { errors: [{ path: 'body.timeZone', message: 'bad' }] }),
       'GET /api/ai/models': () => json(200, { items: [], defaultModel: null }),
     });
-    mounted = wrapper;
+    track(wrapper);
     await wrapper.find('select[name=timeZone]').setValue('Asia/Tokyo');
     await flushPromises();
     expect(wrapper.find('[role=alert]').exists()).toBe(true);
@@ -123,7 +113,7 @@ describe('settings: profile', { timeout: 20_000 }, () => {
         ? problem(400, 'VALIDATION_FAILED', { errors: [{ path: 'body.avatarUrl', message: 'must be an https URL' }] })
         : json(200, meDocument({ displayName: (call.body as MePatch).displayName! }))),
     });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find<HTMLInputElement>('input[name=displayName]').element.value).toBe('Ada');
     await wrapper.find('input[name=displayName]').setValue('  Ada L.  ');
     await wrapper.find('input[name=avatarUrl]').setValue('http://example.com/a.png');

@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import { json } from './fake-api.ts';
-import { meDocument, mountSettings } from './settings-fixtures.ts';
+import { freshDeviceEachTest, meDocument, mountSettings } from './settings-fixtures.ts';
 
-let mounted: VueWrapper | undefined;
-
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-});
+const track = freshDeviceEachTest();
 
 const sessions = [
   { id: 's-old', device: 'Safari on iOS', ip: '203.0.113.9', createdAt: '2026-01-05T08:00:00.000Z', lastUsedAt: '2026-01-06T09:30:00.000Z', current: false },
@@ -22,7 +16,7 @@ describe('settings: sessions', { timeout: 20_000 }, () => {
     const { wrapper } = await mountSettings('sessions', {
       'GET /api/auth/sessions': () => json(200, { sessions }),
     }, meDocument({ timeZone: 'America/New_York' }));
-    mounted = wrapper;
+    track(wrapper);
     const items = wrapper.findAll('.session');
     expect(items.map((item) => item.find('strong').text())).toEqual(['Firefox on Linux', 'Chrome on Windows', 'Safari on iOS']);
     expect(items[0]!.text()).toContain('This device');
@@ -40,7 +34,7 @@ describe('settings: sessions', { timeout: 20_000 }, () => {
       'GET /api/auth/sessions': () => json(200, { sessions }),
       'DELETE /api/auth/sessions/s-new': () => new Response(null, { status: 204 }),
     });
-    mounted = wrapper;
+    track(wrapper);
     await wrapper.find('button[aria-label="Revoke the session on Chrome on Windows"]').trigger('click');
     await flushPromises();
     expect(calls.some((call) => call.method === 'DELETE' && call.path === '/api/auth/sessions/s-new')).toBe(true);
@@ -53,7 +47,7 @@ describe('settings: sessions', { timeout: 20_000 }, () => {
       'GET /api/auth/sessions': () => json(200, { sessions }),
       'POST /api/auth/sessions/revoke-others': () => json(200, { revoked: 2 }),
     });
-    mounted = wrapper;
+    track(wrapper);
     const button = wrapper.findAll('button').find((candidate) => candidate.text() === 'Sign out all other sessions')!;
     await button.trigger('click');
     await flushPromises();
@@ -68,7 +62,7 @@ describe('settings: sessions', { timeout: 20_000 }, () => {
       'GET /api/auth/sessions': () => json(200, { sessions }),
       'DELETE /api/auth/sessions/s-old': () => new Response(JSON.stringify({ status: 404, code: 'AUTH_SESSION_NOT_FOUND' }), { status: 404, headers: { 'content-type': 'application/problem+json' } }),
     });
-    mounted = wrapper;
+    track(wrapper);
     await wrapper.find('button[aria-label="Revoke the session on Safari on iOS"]').trigger('click');
     await flushPromises();
     expect(wrapper.find('[role=alert]').text()).not.toContain('AUTH_SESSION_NOT_FOUND');

@@ -1,17 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type VueWrapper } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
 import { currentMonthRange, usageByDay } from '../src/components/settings/usage-range.ts';
 import { json } from './fake-api.ts';
-import { mountSettings } from './settings-fixtures.ts';
+import { freshDeviceEachTest, mountSettings } from './settings-fixtures.ts';
 
-let mounted: VueWrapper | undefined;
-
-beforeEach(() => localStorage.clear());
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-  vi.useRealTimers();
-});
+const track = freshDeviceEachTest(() => vi.useRealTimers());
 
 const line = (day: string, model: string, requests: number, promptTokens: number, completionTokens: number) =>
   ({ day, model, requests, promptTokens, completionTokens, costUsd: 0 });
@@ -42,7 +34,7 @@ describe('settings: usage this month', { timeout: 20_000 }, () => {
         totals: { requests: 6, promptTokens: 1260, completionTokens: 3480, costUsd: 0 },
       }),
     });
-    mounted = wrapper;
+    track(wrapper);
     expect(calls.find((call) => call.path.startsWith('/api/ai/usage'))!.path).toBe('/api/ai/usage?from=2026-03-01&to=2026-03-17');
     const totals = wrapper.find('.totals').text();
     expect(totals).toContain('Requests6');
@@ -59,7 +51,7 @@ describe('settings: usage this month', { timeout: 20_000 }, () => {
     const { wrapper } = await mountSettings('usage', {
       'GET /api/ai/usage': () => json(200, { from: '2026-03-01', to: '2026-03-01', days: [], totals: { requests: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 } }),
     });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.text()).toContain('No usage yet this month.');
     expect(wrapper.find('table').exists()).toBe(false);
   });

@@ -1,11 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, type DOMWrapper, type VueWrapper } from '@vue/test-utils';
 import ConversationList from '../src/components/ConversationList.vue';
 import { useConversationsStore } from '../src/stores/conversations.ts';
 import { UNDO_WINDOW_MS } from '../src/stores/pending-deletion.ts';
 import type { Conversation } from '../src/api/contracts.ts';
 import { fakeApi, json, problem, tokens, type RecordedCall } from './fake-api.ts';
-import { mountWithApp } from './mount-app.ts';
+import { mountWithApp, unmountEachTest } from './mount-app.ts';
+
+const track = unmountEachTest(() => vi.useRealTimers());
 
 function conversation(id: string, minute: number, extra: Partial<Conversation> = {}): Conversation {
   const at = new Date(Date.UTC(2026, 0, 1, 12, 59 - minute)).toISOString();
@@ -16,14 +18,6 @@ const c1 = conversation('c1', 1);
 const c2 = conversation('c2', 2);
 const c3 = conversation('c3', 3);
 const a1 = conversation('a1', 4, { archived: true });
-
-let mounted: VueWrapper | undefined;
-
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-  vi.useRealTimers();
-});
 
 type Routes = Record<string, (call: RecordedCall) => Response | Promise<Response>>;
 
@@ -40,7 +34,7 @@ async function sidebar(routes: Routes = {}, path = '/chat') {
     ...routes,
   });
   const { wrapper, router } = await mountWithApp(ConversationList, { path });
-  mounted = wrapper;
+  track(wrapper);
   const store = useConversationsStore();
   await store.load();
   await flushPromises();
@@ -249,7 +243,7 @@ describe('ConversationList in Spanish', () => {
   it('labels every control from the catalog', async () => {
     fakeApi({ 'POST /api/auth/refresh': () => problem(401, 'AUTH_REFRESH_INVALID') });
     const { wrapper } = await mountWithApp(ConversationList, { path: '/sign-in', locale: 'es' });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find('a.new-chat').text()).toBe('Nueva conversación');
     const field = wrapper.find('input[type=search]');
     expect(wrapper.find(`label[for="${field.attributes('id')}"]`).text()).toBe('Buscar en las conversaciones');

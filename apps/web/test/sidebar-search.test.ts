@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import { ApiClient } from '../src/api/api-client.ts';
@@ -9,7 +9,7 @@ import SidebarSearch from '../src/components/sidebar/SidebarSearch.vue';
 import ConversationList from '../src/components/ConversationList.vue';
 import type { SearchHit } from '../src/api/contracts.ts';
 import { fakeApi, json, problem } from './fake-api.ts';
-import { mountWithApp } from './mount-app.ts';
+import { fakeTimeoutsEachTest, mountWithApp, unmountEachTest } from './mount-app.ts';
 
 const hit = (conversationId: string, snippet: string, extra: Partial<SearchHit> = {}): SearchHit => ({
   conversationId, conversationTitle: `Title ${conversationId}`, messageId: `m-${conversationId}`, role: 'user', snippet, rank: 1, createdAt: '2026-01-01T00:00:00.000Z', ...extra,
@@ -17,17 +17,8 @@ const hit = (conversationId: string, snippet: string, extra: Partial<SearchHit> 
 
 const searchedFor = (path: string) => new URL(path, 'http://x').searchParams.get('q');
 
-let mounted: VueWrapper | undefined;
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-});
-
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-  vi.useRealTimers();
-});
+fakeTimeoutsEachTest();
+const track = unmountEachTest();
 
 describe('parseSnippet', () => {
   it('splits on <mark> and decodes the escaped text, once', () => {
@@ -145,7 +136,7 @@ describe('SidebarSearch', () => {
     const snippet = 'look: &lt;img src=x onerror=alert(1)&gt; and <mark>caf&eacute;</mark> &amp; <mark>m&lt;a&gt;rk</mark><script>x</script>';
     fakeApi({ ...signedOut, 'GET /api/chat/search': () => json(200, { items: [hit('c1', snippet)], nextCursor: null }) });
     const { wrapper } = await mountWithApp(SidebarSearch, { path: '/sign-in' });
-    mounted = wrapper;
+    track(wrapper);
     await typeAndWait(wrapper, 'caf');
 
     const rendered = wrapper.find('.result-snippet').element;
@@ -160,7 +151,7 @@ describe('SidebarSearch', () => {
   it('arrow keys move through the results, Enter opens one, Esc clears and keeps the focus in the field', async () => {
     fakeApi({ ...signedOut, 'GET /api/chat/search': () => json(200, { items: [hit('c1', 'a'), hit('c2', 'b', { conversationTitle: null })], nextCursor: null }) });
     const { wrapper, router } = await mountWithApp(SidebarSearch, { path: '/sign-in' });
-    mounted = wrapper;
+    track(wrapper);
     const push = vi.spyOn(router, 'push').mockResolvedValue(undefined);
     await typeAndWait(wrapper, 'x');
     const field = wrapper.find('input[type=search]');
@@ -189,7 +180,7 @@ describe('SidebarSearch', () => {
   it('says when nothing matched', async () => {
     fakeApi({ ...signedOut, 'GET /api/chat/search': () => json(200, { items: [], nextCursor: null }) });
     const { wrapper } = await mountWithApp(SidebarSearch, { path: '/sign-in' });
-    mounted = wrapper;
+    track(wrapper);
     await typeAndWait(wrapper, 'zzz');
     expect(wrapper.find('.search-status').text()).toBe('No messages match “zzz”.');
   });
@@ -205,7 +196,7 @@ describe('Ctrl+K / Cmd+K', () => {
   it('focuses the search field from anywhere; Esc gives the focus back', async () => {
     fakeApi({ 'POST /api/auth/refresh': () => problem(401, 'AUTH_REFRESH_INVALID') });
     const { wrapper } = await mountWithApp(ConversationList, { path: '/sign-in' });
-    mounted = wrapper;
+    track(wrapper);
     const field = wrapper.find('input[type=search]').element as HTMLInputElement;
     const elsewhere = document.createElement('button');
     document.body.append(elsewhere);
@@ -227,7 +218,7 @@ describe('Ctrl+K / Cmd+K', () => {
     expect(press({ key: 'l', ctrlKey: true }).defaultPrevented).toBe(false);
 
     wrapper.unmount();
-    mounted = undefined;
+    track(undefined);
     elsewhere.focus();
     expect(press({ key: 'k', ctrlKey: true }).defaultPrevented).toBe(false);
     expect(document.activeElement).toBe(elsewhere);

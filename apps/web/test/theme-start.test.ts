@@ -1,27 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import App from '../src/App.vue';
 import { applySavedTheme, savedTheme, THEME_STORAGE_KEY } from '../src/composables/use-theme.ts';
 import { usePreferencesStore } from '../src/stores/preferences.ts';
 import { fakeApi, json, problem, tokens } from './fake-api.ts';
 import { mountWithApp } from './mount-app.ts';
-import { meDocument } from './settings-fixtures.ts';
+import { freshDeviceEachTest, meDocument } from './settings-fixtures.ts';
 
-let mounted: VueWrapper | undefined;
 const themeOfPage = () => document.documentElement.dataset.theme;
 
-beforeEach(() => {
-  localStorage.clear();
-  delete document.documentElement.dataset.theme;
-});
-
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-});
+const track = freshDeviceEachTest();
 
 describe('the theme at start', () => {
   it('follows the system when this device saved nothing', () => {
@@ -48,7 +39,7 @@ describe('the theme at start', () => {
       'GET /api/users/me': () => json(200, meDocument({ theme: 'light' })),
     });
     const { wrapper } = await mountWithApp(App, { path: '/settings/profile' });
-    mounted = wrapper;
+    track(wrapper);
     await flushPromises();
     expect(themeOfPage()).toBe('light');
     expect(localStorage.getItem(THEME_STORAGE_KEY)).toBe('light');
@@ -64,7 +55,7 @@ describe('choosing a theme', () => {
       'PATCH /api/users/me': () => new Promise<Response>((resolve) => (answer = resolve)),
     });
     const { wrapper } = await mountWithApp(App, { path: '/settings/profile' });
-    mounted = wrapper;
+    track(wrapper);
     const preferences = usePreferencesStore();
     const saving = preferences.setTheme('dark');
     // Before the API answers.
@@ -84,7 +75,7 @@ describe('choosing a theme', () => {
       'PATCH /api/users/me': () => problem(503, 'SERVICE_UNAVAILABLE'),
     });
     const { wrapper } = await mountWithApp(App, { path: '/settings/profile' });
-    mounted = wrapper;
+    track(wrapper);
     await flushPromises();
     await expect(usePreferencesStore().setTheme('dark')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     expect(themeOfPage()).toBe('light');
