@@ -12,6 +12,12 @@ export interface OpenSample {
   layoutMs: number;
   /** performance.now() when the visible messages were in the DOM: ms since the navigation started. */
   visibleMs: number;
+  /** DOMContentLoaded (the HTML and the entry script are in), ms since navigation start. */
+  domContentLoadedMs: number;
+  /** When the last API response before the check ended (the app waits for it), ms since navigation start. */
+  lastApiResponseMs: number;
+  /** API requests made before the check, in order: path and [start, end] ms. */
+  apiCalls: string[];
   /** Message elements in the DOM at that moment. */
   domMessages: number;
   /** JS heap used then, MiB. */
@@ -48,6 +54,16 @@ export async function measureOpen(context: BrowserContext, opts: {
     }, opts.readySelector, { polling: 'raf', timeout: opts.timeoutMs ?? 60_000 });
     const visibleMs = (await handle.jsonValue()) as number;
     const after = await read();
+    const timing = await page.evaluate((visibleAt: number) => {
+      const { performance: perf } = globalThis as unknown as { performance: { getEntriesByType(type: string): { name: string; startTime: number; responseEnd: number; domContentLoadedEventEnd?: number }[] } };
+      const navigation = perf.getEntriesByType('navigation')[0];
+      const api = perf.getEntriesByType('resource').filter((entry) => entry.name.includes('/api/') && entry.responseEnd <= visibleAt);
+      return {
+        domContentLoadedMs: navigation?.domContentLoadedEventEnd ?? 0,
+        lastApiResponseMs: Math.max(0, ...api.map((entry) => entry.responseEnd)),
+        apiCalls: api.map((entry) => `${new URL(entry.name).pathname.replace(/[0-9a-f-]{36}/g, ':id')} ${Math.round(entry.startTime)}–${Math.round(entry.responseEnd)}`),
+      };
+    }, visibleMs);
     const domMessages = await page.locator(opts.messageSelector).count();
     await page.waitForLoadState('networkidle', { timeout: 30_000 });
     const settled = await read();
@@ -58,6 +74,7 @@ export async function measureOpen(context: BrowserContext, opts: {
       taskMs: delta('TaskDuration'),
       layoutMs: delta('LayoutDuration') + delta('RecalcStyleDuration'),
       visibleMs,
+      ...timing,
       domMessages,
       heapMiB: (after.JSHeapUsedSize ?? 0) / 2 ** 20,
     };

@@ -36,10 +36,13 @@ function table(samples: OpenSample[]): string[] {
     row('scripting until settled (network idle 500 ms), ms', samples, (sample) => sample.settledScriptMs),
     row('all main-thread tasks (TaskDuration), ms', samples, (sample) => sample.taskMs),
     row('style + layout, ms', samples, (sample) => sample.layoutMs),
+    row('DOMContentLoaded, ms since navigation start', samples, (sample) => sample.domContentLoadedMs),
+    row('last API response before the check, ms since navigation start', samples, (sample) => sample.lastApiResponseMs),
     row('visible (performance.now() at the check), ms', samples, (sample) => sample.visibleMs),
     row('JS heap used, MiB', samples, (sample) => sample.heapMiB),
     '',
     `Message elements in the DOM at that moment: ${Math.min(...dom)}–${Math.max(...dom)}.`,
+    ...(samples[0]?.apiCalls.length ? ['', `API calls before the check in the first open (path, start–end ms): ${samples[0].apiCalls.map((call) => `\`${call}\``).join(', ')}.`] : []),
   ];
 }
 
