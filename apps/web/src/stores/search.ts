@@ -2,6 +2,7 @@ import { ref, shallowRef } from 'vue';
 import { defineStore } from 'pinia';
 import { api } from '../api/api-instance.ts';
 import { ApiError } from '../api/api-error.ts';
+import { debouncer } from '../composables/use-debounced.ts';
 import type { SearchHit, SearchPage } from '../api/contracts.ts';
 
 /** Typing pauses this long before a search is sent. */
@@ -22,12 +23,11 @@ export const useSearchStore = defineStore('search', () => {
   const nextCursor = ref<string | null>(null);
   const loading = ref(false);
   const error = ref<unknown>(null);
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  const typingPause = debouncer(SEARCH_DEBOUNCE_MS);
   let controller: AbortController | null = null;
 
   function cancel(): void {
-    if (timer) clearTimeout(timer);
-    timer = null;
+    typingPause.cancel();
     controller?.abort();
     controller = null;
     loading.value = false;
@@ -74,10 +74,7 @@ export const useSearchStore = defineStore('search', () => {
       clearResults();
       return;
     }
-    timer = setTimeout(() => {
-      timer = null;
-      void fetchPage(q, null);
-    }, SEARCH_DEBOUNCE_MS);
+    typingPause.schedule(() => void fetchPage(q, null));
   }
 
   function loadMore(): Promise<void> {
