@@ -96,6 +96,25 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await expect(messages().count()).resolves.toBe(2);
   });
 
+  it('renames the conversation and pins it from the sidebar; both kept after a reload', async () => {
+    const sidebar = page.getByRole('navigation', { name: 'Conversations' });
+    // The title generated after the first exchange arrives first (the fake LLM's answer names it).
+    await sidebar.getByRole('link', { name: /Greeting/ }).waitFor({ timeout: 30_000 });
+    await sidebar.getByRole('button', { name: /^Actions for / }).click();
+    await page.getByRole('menuitem', { name: 'Rename' }).click();
+    const input = sidebar.getByRole('textbox', { name: /^New title for / });
+    await input.fill('Greeting in TypeScript');
+    await input.press('Enter');
+    await sidebar.getByRole('link', { name: 'Greeting in TypeScript' }).waitFor();
+    await sidebar.getByRole('button', { name: 'Actions for Greeting in TypeScript' }).click();
+    await page.getByRole('menuitem', { name: 'Pin' }).click();
+    const pinned = sidebar.getByRole('region', { name: 'Pinned' });
+    await pinned.getByRole('link', { name: 'Greeting in TypeScript' }).waitFor();
+    await page.reload();
+    await pinned.getByRole('link', { name: 'Greeting in TypeScript' }).waitFor();
+    await finishedAnswer('function greet').waitFor();
+  });
+
   it('renders the answer as Markdown: heading, code block with a copy button, list, safe link', async () => {
     const answer = finishedAnswer('function greet');
     await answer.getByRole('heading', { name: 'Greeting' }).waitFor();
@@ -202,6 +221,20 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await messages().filter({ hasText: 'This question meets a broken provider' }).waitFor();
     await messages().filter({ hasText: 'This question meets a broken provider' }).getByRole('button', { name: 'Next version' }).click();
     await finishedAnswer('An answer to the edited question.').waitFor();
+  });
+
+  it('answers with the model picked in the composer, and says which model and how many tokens', async () => {
+    llm().scriptModel('gpt-4o', { text: 'The bigger model answers this one.' });
+    await page.getByLabel('Model', { exact: true }).selectOption('gpt-4o');
+    await send('Which model answers now?');
+    const answer = finishedAnswer('The bigger model answers this one.');
+    await answer.waitFor({ timeout: 30_000 });
+    await answer.getByText('Answered by gpt-4o via openai').waitFor();
+    await answer.getByText(/\d+ prompt \+ 6 completion tokens/).waitFor();
+    const upstream = llm().requests.find((request) => JSON.stringify(request.body).includes('Which model answers now?'));
+    expect(upstream?.model).toBe('gpt-4o');
+    llm().scriptModel('gpt-4o', null);
+    await page.getByLabel('Model', { exact: true }).selectOption('gpt-4o-mini');
   });
 
   it('shows a question and a model answer carrying XSS payloads as text', async () => {
