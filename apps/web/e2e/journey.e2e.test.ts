@@ -283,6 +283,32 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
   });
 
+  it('deletes a conversation with an undo, then for good', async () => {
+    await page.goto(`${platform.url}/chat`);
+    llm().script({ text: 'Soon gone.' });
+    await send('A conversation to delete');
+    await finishedAnswer('Soon gone.').waitFor({ timeout: 30_000 });
+    const sidebar = page.getByRole('navigation', { name: 'Conversations' });
+    // Named by the generated title (the fake LLM's answer).
+    const link = sidebar.getByRole('link', { name: 'Soon gone' });
+    await link.waitFor({ timeout: 30_000 });
+    const remove = async () => {
+      await sidebar.getByRole('button', { name: 'Actions for Soon gone' }).click();
+      await page.getByRole('menuitem', { name: 'Delete' }).click();
+      await page.getByRole('status').filter({ hasText: 'Conversation deleted' }).waitFor();
+      await expect(link.count()).resolves.toBe(0);
+    };
+    await remove();
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await link.waitFor();
+    await remove();
+    // Once the undo window has passed, the deletion reaches the server: gone after a reload too.
+    await page.getByRole('button', { name: 'Undo' }).waitFor({ state: 'detached', timeout: 15_000 });
+    await page.goto(`${platform.url}/chat`);
+    await sidebar.getByRole('link', { name: 'Greeting in TypeScript' }).waitFor();
+    await expect(link.count()).resolves.toBe(0);
+  });
+
   it('shows the settings page without accessibility violations', async () => {
     await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Settings' }).click();
     await page.waitForURL(/\/settings/);
