@@ -16,8 +16,8 @@ export interface OpenSample {
   domContentLoadedMs: number;
   /** When the last API response before the check ended (the app waits for it), ms since navigation start. */
   lastApiResponseMs: number;
-  /** API requests made before the check, in order: path and [start, end] ms. */
-  apiCalls: string[];
+  /** Requests (API calls, script chunks, styles) that ended before the check, in order: path and start–end ms. */
+  requests: string[];
   /** Message elements in the DOM at that moment. */
   domMessages: number;
   /** JS heap used then, MiB. */
@@ -57,11 +57,12 @@ export async function measureOpen(context: BrowserContext, opts: {
     const timing = await page.evaluate((visibleAt: number) => {
       const { performance: perf } = globalThis as unknown as { performance: { getEntriesByType(type: string): { name: string; startTime: number; responseEnd: number; domContentLoadedEventEnd?: number }[] } };
       const navigation = perf.getEntriesByType('navigation')[0];
-      const api = perf.getEntriesByType('resource').filter((entry) => entry.name.includes('/api/') && entry.responseEnd <= visibleAt);
+      const before = perf.getEntriesByType('resource').filter((entry) => entry.responseEnd <= visibleAt);
+      const api = before.filter((entry) => entry.name.includes('/api/'));
       return {
         domContentLoadedMs: navigation?.domContentLoadedEventEnd ?? 0,
         lastApiResponseMs: Math.max(0, ...api.map((entry) => entry.responseEnd)),
-        apiCalls: api.map((entry) => `${new URL(entry.name).pathname.replace(/[0-9a-f-]{36}/g, ':id')} ${Math.round(entry.startTime)}–${Math.round(entry.responseEnd)}`),
+        requests: before.map((entry) => `${new URL(entry.name).pathname.replace(/[0-9a-f-]{36}/g, ':id')} ${Math.round(entry.startTime)}–${Math.round(entry.responseEnd)}`),
       };
     }, visibleMs);
     const domMessages = await page.locator(opts.messageSelector).count();

@@ -42,7 +42,7 @@ function table(samples: OpenSample[]): string[] {
     row('JS heap used, MiB', samples, (sample) => sample.heapMiB),
     '',
     `Message elements in the DOM at that moment: ${Math.min(...dom)}–${Math.max(...dom)}.`,
-    ...(samples[0]?.apiCalls.length ? ['', `API calls before the check in the first open (path, start–end ms): ${samples[0].apiCalls.map((call) => `\`${call}\``).join(', ')}.`] : []),
+    ...(samples[0]?.requests.length ? ['', `Requests that ended before the check in the first open (path, start–end ms since navigation start): ${samples[0].requests.map((request) => `\`${request}\``).join(', ')}.`] : []),
   ];
 }
 
@@ -59,7 +59,7 @@ export function renderWebReport(input: WebReportInput): string {
     '',
     `Run at ${input.startedAt.toISOString().slice(11, 16)} UTC. Machine: ${processors[0]?.model.trim() ?? 'unknown'}, ${processors.length} cores, ${round(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, Chromium ${input.chromium} (headless, Debian's /usr/bin/chromium driven by playwright-core); load average at start ${load(input.loadAtStart)}, at the end ${load(input.loadAtEnd)} (a shared machine: other engineers' builds and tests ran meanwhile).`,
     '',
-    `Setup: \`versaai start\` (all-in-one, its own process, serving the production build of apps/web) pointed at the fake LLM (in the bench's process). One conversation of ${input.exchanges} exchanges (${input.exchanges * 2} messages) was sent through the API one exchange at a time, each answer awaited (${round(input.seedSeconds, 1)} s); the answers rotate through six Markdown replies (headings, lists, a table, fenced TypeScript, SQL and Python code, a quote).`,
+    `Setup: \`versaai start\` (all-in-one, its own process, serving the production build of apps/web) pointed at the fake LLM (in the bench's process). One conversation of ${input.exchanges} exchanges (${(input.exchanges * 2).toLocaleString('en-US')} messages) was sent through the API one exchange at a time, each answer awaited (${round(input.seedSeconds, 1)} s); the answers rotate through six Markdown replies (headings, lists, a table, fenced TypeScript, SQL and Python code, a quote).`,
     '',
     `Each open: a new browser context (empty HTTP cache, its own session from \`POST /api/auth/login\`), a same-origin blank page, \`Performance.enable\` (thread ticks), metrics, navigation to \`/chat/<id>\`, then polled every animation frame until the newest message's text is in the DOM; metrics again. Scripting = the ScriptDuration delta (JavaScript on the main thread: the app's bundle, Vue, Markdown + DOMPurify + highlight.js, the virtualiser; the probe's per-frame check is included). The app emits no \`performance.mark\`; "visible" is the page's own \`performance.now()\` (from navigation start) when the check first passed. ${input.opens} opens of each page.`,
     '',
@@ -69,7 +69,7 @@ export function renderWebReport(input: WebReportInput): string {
     '',
     ...table(input.app),
     `The app read the conversation with: ${input.requestedPages.length ? input.requestedPages.map((page) => `\`${page}\``).join(', ') : '(no request seen)'} (the newest page only; older pages load on scrolling up).`,
-    `Scrolled to the very first message (every page loaded: ${input.scrolled.loadedPages} conversation reads): **${input.scrolled.domMessages} message elements** in the DOM for ${input.exchanges * 2} messages.`,
+    `Scrolled to the very first message (every page loaded: ${input.scrolled.loadedPages} conversation reads): **${input.scrolled.domMessages} message elements** in the DOM for ${(input.exchanges * 2).toLocaleString('en-US')} messages.`,
     '',
     '## Peer: the same messages in a bare page (plain DOM, no framework, no virtualisation, text only)',
     '',
