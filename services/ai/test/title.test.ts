@@ -18,4 +18,13 @@ describe('conversation titles', () => {
     expect(titleFrom(result('', 'completed'), 'Baking bread today')).toBe('Baking bread today');
     expect(titleFrom(result('Partial', 'failed'), 'Baking bread today')).toBe('Baking bread today');
   });
+
+  it('drops the Markdown a model wraps its title in', () => {
+    expect(titleFrom(result('## Greeting\n\nHere is a small function'), 'q')).toBe('Greeting');
+    expect(titleFrom(result('**Sourdough** _basics_'), 'q')).toBe('Sourdough basics');
+    expect(titleFrom(result('- `fetch` and [retries](https://example.com)'), 'q')).toBe('fetch and retries');
+    expect(titleFrom(result('> Title: Bread at home'), 'q')).toBe('Bread at home');
+    expect(titleFrom(result('###'), 'Baking bread today')).toBe('Baking bread today');
+    expect(titleFrom(result('snake_case names in C++'), 'q')).toBe('snake_case names in C++');
+  });
 });

@@ -25,10 +25,22 @@ export function titlePrompt(firstUserMessage: string, answer: string): ChatMessa
   ];
 }
 
+/**
+ * A title line without its Markdown: models often answer `## Title` or `**Title**`, and the
+ * sidebar shows titles as plain text.
+ */
+function withoutMarkdown(line: string): string {
+  return line
+    .replace(/^\s*(?:#{1,6}(?:\s+|$)|>\s*|[-*+]\s+|\d+[.)]\s+)/, '')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/(^|\W)(\*\*|__|\*|_|~~|`)(\S(?:.*?\S)?)\2(?=\W|$)/g, '$1$3')
+    .replace(/\*+|`+|~~/g, ' ');
+}
+
 /** The model's title cleaned up, or the derived one when the model gave nothing usable. */
 export function titleFrom(result: GenerationResult, firstUserMessage: string): string {
   const line = result.status === 'completed' ? (result.content.split('\n').find((candidate) => candidate.trim().length > 0) ?? '') : '';
-  const cleaned = line.replace(/^\s*(title\s*:\s*)/i, '').replace(/^["'«“]+|["'»”.]+$/g, '').replace(/\s+/g, ' ').trim();
+  const cleaned = withoutMarkdown(line).replace(/^\s*(title\s*:\s*)/i, '').replace(/^["'«“]+|["'»”.]+$/g, '').replace(/\s+/g, ' ').trim();
   if (!cleaned) return deriveTitle(firstUserMessage);
   return cleaned.length > MAX_TITLE_CHARS ? deriveTitle(cleaned) : cleaned;
 }
