@@ -19,6 +19,8 @@ describe('auth sessions and login throttling through the gateway (all-in-one)', 
     const env = {
       PORT: '0', HOST: '127.0.0.1', VERSAAI_DATA_DIR: dataDir.dir, LOG_LEVEL: 'silent', BUS_BLOCK_MS: '250',
       ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', AUTH_LOGIN_FREE_ATTEMPTS: '2', AUTH_LOGIN_LOCK_AFTER: '4',
+      // Strict rotation: the replay below comes at once, within the default reuse grace.
+      AUTH_REFRESH_REUSE_GRACE: '0',
     };
     platform = await startPlatform({ services: [createAuthService({ env }), usersService, chatService, aiService], gateway, env });
   });

@@ -18,6 +18,7 @@ const authConfigSchema = z.object({
   ARGON2_TIME_COST: envInt({ min: 1, max: 32, default: 2 }),
   ARGON2_PARALLELISM: envInt({ min: 1, max: 16, default: 1 }),
   REFRESH_TOKEN_TTL: envDurationMs(30 * 24 * 60 * 60_000).refine((ms) => ms >= 60_000, 'must be at least 1m'),
+  AUTH_REFRESH_REUSE_GRACE: envDurationMs(10_000).refine((ms) => ms <= 60_000, 'must be at most 1m'),
   AUTH_LOGIN_FREE_ATTEMPTS: envInt({ min: 1, max: 1_000, default: 3 }),
   AUTH_LOGIN_LOCK_AFTER: envInt({ min: 2, max: 10_000, default: 10 }),
   AUTH_LOGIN_IP_FREE_ATTEMPTS: envInt({ min: 1, max: 100_000, default: 20 }),
@@ -55,6 +56,8 @@ export interface AuthConfig {
   };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   refreshTokenTtlMs: number;
+  /** A rotated refresh token presented again this soon gets a new token instead of ending the session; 0: never. */
+  refreshReuseGraceMs: number;
   throttle: { account: ThrottleRule; ip: ThrottleRule };
   cookieSecure: boolean;
   /** Take the client address from X-Forwarded-For (set by the gateway in front of this process). */
@@ -87,6 +90,7 @@ export function parseAuthConfig(env: NodeJS.ProcessEnv = process.env, opts: { di
     },
     argon2: { memoryCost: raw.ARGON2_MEMORY_KIB, timeCost: raw.ARGON2_TIME_COST, parallelism: raw.ARGON2_PARALLELISM },
     refreshTokenTtlMs: raw.REFRESH_TOKEN_TTL,
+    refreshReuseGraceMs: raw.AUTH_REFRESH_REUSE_GRACE,
     throttle: {
       account: { freeAttempts: raw.AUTH_LOGIN_FREE_ATTEMPTS, lockAfter: raw.AUTH_LOGIN_LOCK_AFTER, lockMs: raw.AUTH_LOGIN_LOCK_DURATION, windowMs: raw.AUTH_LOGIN_FAILURE_WINDOW },
       ip: { freeAttempts: raw.AUTH_LOGIN_IP_FREE_ATTEMPTS, lockAfter: raw.AUTH_LOGIN_IP_LOCK_AFTER, lockMs: raw.AUTH_LOGIN_LOCK_DURATION, windowMs: raw.AUTH_LOGIN_FAILURE_WINDOW },

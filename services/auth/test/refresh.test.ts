@@ -6,6 +6,9 @@ import { apiLogin, call, registered, startCoreAuth, type CoreAuth } from './core
 describeOnBothDialects('auth: refresh-token rotation, reuse detection, logout', (harness) => {
   let auth: CoreAuth;
   const refresh = (refreshToken: string) => call(`${auth.url}/api/auth/refresh`, { body: { refreshToken } });
+  // Moves the session's rotations a minute into the past: beyond the reuse grace (10 s by default).
+  const ageRotations = (sid: string) => auth.db.updateTable('refresh_tokens').set({ used_at: new Date(Date.now() - 60_000).toISOString() })
+    .where('session_id', '=', sid).where('used_at', 'is not', null).execute();
 
   beforeAll(async () => {
     auth = await startCoreAuth(harness);
@@ -51,6 +54,7 @@ describeOnBothDialects('auth: refresh-token rotation, reuse detection, logout', 
     const sid = decodeJwt(login.body.accessToken).sid as string;
     const rotated = await refresh(login.body.refreshToken);
     expect(rotated.status).toBe(200);
+    await ageRotations(sid);
 
     const replay = await refresh(login.body.refreshToken);
     expect(replay.status).toBe(401);
@@ -71,15 +75,36 @@ describeOnBothDialects('auth: refresh-token rotation, reuse detection, logout', 
     expect(everything).not.toContain(rotated.body.refreshToken);
   });
 
-  it('lets exactly one of two concurrent refreshes with the same token win', async () => {
+  it('gives each of two concurrent refreshes with the same token a working token: one rotates it, the other is within the grace', async () => {
     const login = await apiLogin(auth.url, await registered(auth.url, 'race@example.org'));
-    const answers = await Promise.all([refresh(login.body.refreshToken), refresh(login.body.refreshToken)]);
-    const statuses = answers.map((answer) => answer.status).sort();
-    expect(statuses).toEqual([200, 401]);
-    expect(answers.find((answer) => answer.status === 401)!.body.code).toBe('AUTH_REFRESH_REUSED');
     const sid = decodeJwt(login.body.accessToken).sid as string;
+    const answers = await Promise.all([refresh(login.body.refreshToken), refresh(login.body.refreshToken)]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(answers[0]!.body.refreshToken).not.toBe(answers[1]!.body.refreshToken);
+    // The conditional UPDATE still lets exactly one of them rotate the token.
     const used = await auth.db.selectFrom('refresh_tokens').select(['id', 'replaced_by']).where('session_id', '=', sid).where('replaced_by', 'is not', null).execute();
     expect(used).toHaveLength(1);
+    for (const answer of answers) expect((await refresh(answer.body.refreshToken as string)).status).toBe(200);
+    const session = await auth.db.selectFrom('sessions').select(['revoked_at']).where('id', '=', sid).executeTakeFirstOrThrow();
+    expect(session.revoked_at).toBeNull();
+  });
+
+  it('lets a token rotated moments ago (a reload that lost the answer) get a new token; after the grace it revokes the session', async () => {
+    const login = await apiLogin(auth.url, await registered(auth.url, 'reload@example.org'));
+    const sid = decodeJwt(login.body.accessToken).sid as string;
+    const lost = await refresh(login.body.refreshToken);
+    expect(lost.status).toBe(200);
+    const again = await refresh(login.body.refreshToken);
+    expect(again.status).toBe(200);
+    expect(again.body.refreshToken).not.toBe(lost.body.refreshToken);
+    expect(decodeJwt(again.body.accessToken)).toMatchObject({ sid, sub: login.body.user.id });
+    expect(auth.logs.find((entry) => entry.event === 'auth.refresh_within_grace' && entry.sessionId === sid)).toMatchObject({ level: 'info' });
+
+    await ageRotations(sid);
+    const replay = await refresh(login.body.refreshToken);
+    expect(replay.status).toBe(401);
+    expect(replay.body.code).toBe('AUTH_REFRESH_REUSED');
+    expect((await refresh(again.body.refreshToken)).status).toBe(401);
   });
 
   it('refuses unknown, malformed and missing refresh tokens with 401 AUTH_REFRESH_INVALID', async () => {

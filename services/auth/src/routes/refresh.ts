@@ -42,8 +42,13 @@ export function presentedRefreshToken(request: FastifyRequest): { token: string 
 /**
  * POST /refresh: rotates the refresh token. The old one is marked used by a conditional
  * UPDATE (… WHERE used_at IS NULL), so of two refreshes racing with one token exactly one
- * wins. A token presented after it was used means two parties hold it (one of them a thief):
- * the whole session (the token family) is revoked, logged as a security event, 401.
+ * rotates it. A token presented after it was used means two parties hold it (one of them a
+ * thief): the whole session (the token family) is revoked, logged as a security event, 401.
+ *
+ * Except within the reuse grace (AUTH_REFRESH_REUSE_GRACE, as Auth0's reuse interval): a
+ * token rotated moments ago is what a page reloaded mid-refresh, or a second tab racing the
+ * first, still holds — their answer never arrived. Such a request gets a token of its own
+ * for the same session, and the session lives on.
  */
 export async function refreshRoute(app: FastifyInstance, ctx: ServiceContext, core: AuthCoreRuntime): Promise<void> {
   const secure = core.config.cookieSecure;
@@ -71,8 +76,10 @@ export async function refreshRoute(app: FastifyInstance, ctx: ServiceContext, co
     if (!looksLikeRefreshToken(token)) throw refuse();
     const stored = await sessionsRepository.findRefreshToken(ctx.db, hashRefreshToken(token));
     if (!stored || stored.sessionRevokedAt !== null) throw refuse();
-    if (stored.usedAt !== null) return reuseDetected(stored, reply, ip);
     const now = new Date(core.now());
+    const graceMs = core.config.refreshReuseGraceMs;
+    const withinGrace = (usedAt: string) => graceMs > 0 && now.getTime() - Date.parse(usedAt) <= graceMs;
+    if (stored.usedAt !== null && !withinGrace(stored.usedAt)) return reuseDetected(stored, reply, ip);
     if (Date.parse(stored.expiresAt) <= now.getTime()) throw refuse();
     const user = await credentialsRepository.findById(ctx.db, stored.userId);
     if (!user || user.status === 'disabled') {
@@ -84,13 +91,16 @@ export async function refreshRoute(app: FastifyInstance, ctx: ServiceContext, co
     const nextId = uuidv7();
     const expiresAt = new Date(now.getTime() + core.config.refreshTokenTtlMs).toISOString();
     const rotated = await ctx.transaction(async (trx) => {
-      if (!(await sessionsRepository.markUsed(trx, stored.tokenId, nextId, now.toISOString()))) return false;
+      // Already used (within the grace, checked above), or used this instant by a racing request.
+      const rotatesIt = stored.usedAt === null && (await sessionsRepository.markUsed(trx, stored.tokenId, nextId, now.toISOString()));
+      if (!rotatesIt && graceMs === 0) return false;
       await sessionsRepository.addRefreshToken(trx, { id: nextId, sessionId: stored.sessionId, hash: next.hash, now: now.toISOString(), expiresAt });
       await sessionsRepository.touch(trx, stored.sessionId, { now: now.toISOString(), ip, expiresAt });
       return true;
     });
-    // Lost the race: another request used this token a moment ago.
+    // Lost the race with no grace allowed: another request used this token a moment ago.
     if (!rotated) return reuseDetected(stored, reply, ip);
+    if (stored.usedAt !== null) ctx.logger.info({ event: 'auth.refresh_within_grace', userId: stored.userId, sessionId: stored.sessionId, ip }, 'a refresh token rotated moments ago was presented again within the grace; a new token was issued');
     return sendTokens(reply, core, {
       user, sessionId: stored.sessionId, refreshToken: next.token, client: from === 'body' ? 'api' : 'web',
     });
