@@ -331,6 +331,12 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await page.reload();
     await page.getByRole('heading', { name: 'Preferences' }).waitFor();
     await expect(page.locator('html').getAttribute('data-theme')).resolves.toBe('dark');
+    // Dark chosen on a light device: highlighted code must follow the choice, not the device.
+    await page.goto(conversationUrl);
+    await page.locator('.md-code').first().waitFor();
+    await expectNoAxeViolations('chat with code (dark theme chosen on a light device)');
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Preferences' }).waitFor();
     await page.getByRole('group', { name: 'Theme' }).getByLabel('Same as the device').check();
     await page.getByText('Preferences saved.').waitFor();
     await expect(page.locator('html').getAttribute('data-theme')).resolves.toBe('system');

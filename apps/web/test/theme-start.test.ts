@@ -87,7 +87,13 @@ describe('styles.css', () => {
   const css = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'styles.css'), 'utf8');
 
   it('gives <html data-theme="dark"> the dark tokens, and the system’s dark mode unless light was chosen', () => {
-    expect(css).toMatch(/:root\[data-theme='dark'\]\s*\{[^}]*--bg: #14151c/);
-    expect(css).toMatch(/@media \(prefers-color-scheme: dark\)\s*\{\s*:root:not\(\[data-theme='light'\]\)\s*\{[^}]*--bg: #14151c/);
+    // color-scheme picks the side of every light-dark() pair: the choice, else the system's.
+    expect(css).toMatch(/:root\s*\{\s*color-scheme: light dark;\s*\}/);
+    expect(css).toMatch(/:root\[data-theme='light'\]\s*\{\s*color-scheme: light;\s*\}/);
+    expect(css).toMatch(/:root\[data-theme='dark'\]\s*\{\s*color-scheme: dark;\s*\}/);
+    const colours = [...css.matchAll(/^\s*(--[a-z-]+):\s*([^;]+);/gm)].filter(([, name]) => !name!.startsWith('--md-'));
+    expect(colours.map(([, name]) => name)).toEqual(expect.arrayContaining(['--bg', '--surface', '--text', '--accent', '--code-keyword']));
+    for (const [, name, value] of colours) expect(value, name).toMatch(/^light-dark\(#[0-9a-f]{6}, #[0-9a-f]{6}\)$/);
+    expect(css).toMatch(/--bg: light-dark\(#f7f7fb, #14151c\)/);
   });
 });
