@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import ChatMessageItem from '../src/components/ChatMessageItem.vue';
 import BranchSwitcher from '../src/components/chat/BranchSwitcher.vue';
@@ -8,19 +8,15 @@ import OfflineBanner from '../src/components/chat/OfflineBanner.vue';
 import { useModelsStore } from '../src/stores/models.ts';
 import type { ChatMessage } from '../src/stores/chat.ts';
 import { fakeApi, json, problem } from './fake-api.ts';
-import { mountWithApp } from './mount-app.ts';
+import { mountWithApp, unmountEachTest } from './mount-app.ts';
 import { offlineModels, realModels } from './chat-fixtures.ts';
 
-let mounted: VueWrapper | undefined;
+const track = unmountEachTest();
 
 beforeEach(() => {
   localStorage.clear();
 });
 
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-});
 
 const answer = (extra: Partial<ChatMessage> = {}): ChatMessage => ({
   id: 'r1', role: 'assistant', content: 'An answer', status: 'completed', errorCode: null, model: 'llama-3.3-70b', provider: 'groq',
@@ -31,7 +27,7 @@ describe('BranchSwitcher', () => {
   it('shows "‹ 2/3 ›" and asks for the neighbouring version', async () => {
     fakeApi({});
     const { wrapper } = await mountWithApp(BranchSwitcher, { props: { ids: ['a', 'b', 'c'], index: 1 } });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find('.branch-position').text()).toBe('2/3');
     expect(wrapper.text()).toContain('Version 2 of 3');
     await wrapper.find('button[aria-label="Previous version"]').trigger('click');
@@ -42,7 +38,7 @@ describe('BranchSwitcher', () => {
   it('disables the arrows at the ends', async () => {
     fakeApi({});
     const { wrapper } = await mountWithApp(BranchSwitcher, { props: { ids: ['a', 'b'], index: 0 } });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find('.branch-prev').attributes('disabled')).toBeDefined();
     expect(wrapper.find('.branch-next').attributes('disabled')).toBeUndefined();
   });
@@ -52,7 +48,7 @@ describe('ChatMessageItem', () => {
   it('shows the switcher only on messages with siblings, and passes the switch on', async () => {
     fakeApi({});
     const { wrapper } = await mountWithApp(ChatMessageItem, { props: { message: answer({ siblingCount: 3, siblingIndex: 2, siblingIds: ['r0', 'rx', 'r1'] }) } });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find('.branch-position').text()).toBe('3/3');
     await wrapper.find('.branch-prev').trigger('click');
     expect(wrapper.emitted('switch')).toEqual([['rx']]);
@@ -63,7 +59,7 @@ describe('ChatMessageItem', () => {
   it('names the provider, the model and the token usage of an answer', async () => {
     fakeApi({});
     const { wrapper } = await mountWithApp(ChatMessageItem, { props: { message: answer(), position: 4 } });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find('.message-meta').text()).toContain('Answered by llama-3.3-70b via groq');
     expect(wrapper.find('.message-meta').text()).toContain('12 prompt + 34 completion tokens');
     expect(wrapper.find('article').attributes('aria-label')).toBe('Answer 4');
@@ -74,7 +70,7 @@ describe('ChatMessageItem', () => {
     const { wrapper } = await mountWithApp(ChatMessageItem, {
       props: { message: answer({ content: 'part', status: 'failed', errorCode: 'AI_IDLE_TIMEOUT' }) }, locale: 'es',
     });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find('.message-failure').text()).not.toContain('AI_IDLE_TIMEOUT');
     expect(wrapper.find('.message-failure').text()).not.toBe('');
     expect(wrapper.find('.message-regenerate').exists()).toBe(false);
@@ -85,14 +81,14 @@ describe('ChatMessageItem', () => {
   it('falls back to a generic sentence for an unknown failure code', async () => {
     fakeApi({});
     const { wrapper } = await mountWithApp(ChatMessageItem, { props: { message: answer({ status: 'failed', errorCode: 'SOMETHING_NEW' }) } });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find('.message-failure').text()).toBe('The answer failed.');
   });
 
   it('regenerates a finished answer, but offers nothing while it is being written', async () => {
     fakeApi({});
     const { wrapper } = await mountWithApp(ChatMessageItem, { props: { message: answer() } });
-    mounted = wrapper;
+    track(wrapper);
     await wrapper.find('button[aria-label="Regenerate this answer"]').trigger('click');
     expect(wrapper.emitted('regenerate')).toEqual([['r1']]);
     await wrapper.setProps({ message: answer({ status: 'streaming' }) });
@@ -104,7 +100,7 @@ describe('ChatMessageItem', () => {
     fakeApi({});
     const message: ChatMessage = { id: 'm1', role: 'user', content: 'Hello\n  there', status: 'completed', errorCode: null, model: null };
     const { wrapper } = await mountWithApp(ChatMessageItem, { props: { message } });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find('.message-text').element.textContent).toBe('Hello\n  there'); // whitespace kept
     await wrapper.find('button[aria-label="Edit this message"]').trigger('click');
     const editor = wrapper.find('textarea');
@@ -127,7 +123,7 @@ describe('ModelPicker', () => {
       'GET /api/users/me': () => json(200, { preferences: { defaultModel: 'gpt-4o-mini' } }),
     });
     const { wrapper } = await mountWithApp(ModelPicker);
-    mounted = wrapper;
+    track(wrapper);
     const models = useModelsStore();
     await models.load();
     await flushPromises();
@@ -142,7 +138,7 @@ describe('ModelPicker', () => {
   it('uses the platform default when the user has none, or their profile cannot be read', async () => {
     fakeApi({ 'GET /api/ai/models': () => json(200, realModels), 'GET /api/users/me': () => problem(404, 'USER_NOT_FOUND') });
     const { wrapper } = await mountWithApp(ModelPicker);
-    mounted = wrapper;
+    track(wrapper);
     await useModelsStore().load();
     await flushPromises();
     expect(wrapper.find<HTMLSelectElement>('select').element.value).toBe('llama-3.3-70b');
@@ -159,7 +155,7 @@ describe('ModelPicker', () => {
   it('says so when the list cannot be read', async () => {
     fakeApi({ 'GET /api/ai/models': () => problem(503, 'SERVICE_UNAVAILABLE'), 'GET /api/users/me': () => json(200, {}) });
     const { wrapper } = await mountWithApp(ModelPicker);
-    mounted = wrapper;
+    track(wrapper);
     await useModelsStore().load();
     await flushPromises();
     expect(wrapper.find('select').exists()).toBe(false);
@@ -171,7 +167,7 @@ describe('OfflineBanner', () => {
   it('explains how to configure a provider when the offline model is all there is', async () => {
     fakeApi({ 'GET /api/ai/models': () => json(200, offlineModels), 'GET /api/users/me': () => json(200, { preferences: { defaultModel: null } }) });
     const { wrapper } = await mountWithApp(OfflineBanner);
-    mounted = wrapper;
+    track(wrapper);
     await useModelsStore().load();
     await flushPromises();
     const banner = wrapper.find('.offline-banner');
@@ -182,7 +178,7 @@ describe('OfflineBanner', () => {
   it('stays away when a real provider is configured', async () => {
     fakeApi({ 'GET /api/ai/models': () => json(200, realModels), 'GET /api/users/me': () => json(200, {}) });
     const { wrapper } = await mountWithApp(OfflineBanner);
-    mounted = wrapper;
+    track(wrapper);
     await useModelsStore().load();
     await flushPromises();
     expect(wrapper.find('.offline-banner').exists()).toBe(false);

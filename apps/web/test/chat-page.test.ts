@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import ChatPage from '../src/pages/ChatPage.vue';
 import { useChatStore } from '../src/stores/chat.ts';
 import { fakeApi, json, problem } from './fake-api.ts';
-import { mountWithApp } from './mount-app.ts';
+import { mountWithApp, unmountEachTest } from './mount-app.ts';
 import { page, pathMessage, realModels } from './chat-fixtures.ts';
 
-let mounted: VueWrapper | undefined;
+const track = unmountEachTest();
 
 // happy-dom lays nothing out: give the list a 600 px viewport and each message 100 px, as a browser would measure.
 const layout = {
@@ -30,10 +30,6 @@ beforeEach(() => {
   localStorage.clear();
 });
 
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-});
 
 const accepted = (messageId: string, responseId: string) => json(202, { conversationId: 'c1', messageId, responseId });
 
@@ -45,7 +41,7 @@ async function openPage(routes: Parameters<typeof fakeApi>[0] = {}, messages = [
     ...routes,
   });
   const { wrapper } = await mountWithApp(ChatPage, { path: '/chat', props: { conversationId: 'c1' } });
-  mounted = wrapper;
+  track(wrapper);
   await flushPromises();
   return { wrapper, calls: api.calls, composer: wrapper.find<HTMLTextAreaElement>('#composer-input') };
 }

@@ -1,22 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import SignInPage from '../src/pages/SignInPage.vue';
 import ChatMessageItem from '../src/components/ChatMessageItem.vue';
 import LocaleSwitcher from '../src/components/LocaleSwitcher.vue';
 import { LOCALE_STORAGE_KEY, pickLocale } from '../src/i18n/i18n.ts';
 import { fakeApi, json, problem, tokens } from './fake-api.ts';
-import { mountWithApp } from './mount-app.ts';
+import { mountWithApp, unmountEachTest } from './mount-app.ts';
 
-let mounted: VueWrapper | undefined;
+const track = unmountEachTest();
 
 beforeEach(() => {
   localStorage.clear();
 });
 
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-});
 
 describe('SignInPage', () => {
   it('shows the translated message for the API error code, not the raw problem', async () => {
@@ -25,7 +21,7 @@ describe('SignInPage', () => {
       'POST /api/auth/login': () => problem(401, 'AUTH_INVALID_CREDENTIALS'),
     });
     const { wrapper } = await mountWithApp(SignInPage, { path: '/sign-in', locale: 'es' });
-    mounted = wrapper;
+    track(wrapper);
     await wrapper.find('input[type=email]').setValue('ada@example.com');
     await wrapper.find('input[type=password]').setValue('wrong password');
     await wrapper.find('form').trigger('submit');
@@ -41,7 +37,7 @@ describe('SignInPage', () => {
       'POST /api/auth/login': () => json(200, tokens('t1')),
     });
     const { wrapper, router } = await mountWithApp(SignInPage, { path: '/sign-in?redirect=/chat/c1' });
-    mounted = wrapper;
+    track(wrapper);
     await wrapper.find('input[type=email]').setValue(' ada@example.com ');
     await wrapper.find('input[type=password]').setValue('correct horse battery');
     await wrapper.find('form').trigger('submit');
@@ -56,7 +52,7 @@ describe('router guard', () => {
   it('sends a signed-out visitor of the chat to sign-in, with the way back', async () => {
     fakeApi({ 'POST /api/auth/refresh': () => problem(401, 'AUTH_REFRESH_INVALID') });
     const { wrapper, router } = await mountWithApp(LocaleSwitcher, { path: '/chat/c9' });
-    mounted = wrapper;
+    track(wrapper);
     expect(router.currentRoute.value.name).toBe('sign-in');
     expect(router.currentRoute.value.query.redirect).toBe('/chat/c9');
   });
@@ -68,7 +64,7 @@ describe('ChatMessageItem', () => {
     const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
     const message = { id: 'm1', role: 'user', content: payload, status: 'completed', errorCode: null, model: null };
     const { wrapper } = await mountWithApp(ChatMessageItem, { props: { message } });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find('.message-text').text()).toBe(payload);
     expect(wrapper.find('img').exists()).toBe(false);
     expect(wrapper.find('script').exists()).toBe(false);
@@ -79,7 +75,7 @@ describe('ChatMessageItem', () => {
     const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
     const message = { id: 'r1', role: 'assistant', content: payload, status: 'completed', errorCode: null, model: 'versaai-offline' };
     const { wrapper } = await mountWithApp(ChatMessageItem, { props: { message } });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find('.message-text').exists()).toBe(true);
     expect(wrapper.find('script').exists()).toBe(false);
     expect(wrapper.find('[onerror]').exists()).toBe(false);
@@ -90,7 +86,7 @@ describe('ChatMessageItem', () => {
     fakeApi({});
     const message = { id: 'r1', role: 'assistant', content: 'part', status: 'failed', errorCode: 'AI_IDLE_TIMEOUT', model: null };
     const { wrapper } = await mountWithApp(ChatMessageItem, { props: { message } });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.find('.message-failure').text()).toBe('The model stopped answering. Try again.');
   });
 });
@@ -105,7 +101,7 @@ describe('language', () => {
   it('switches the whole app, persists the choice and sets <html lang>', async () => {
     fakeApi({});
     const { wrapper } = await mountWithApp(LocaleSwitcher, { locale: 'en' });
-    mounted = wrapper;
+    track(wrapper);
     expect(wrapper.text()).toContain('Language');
     await wrapper.find('select').setValue('es');
     expect(wrapper.text()).toContain('Idioma');
