@@ -2,14 +2,10 @@ import { computed, ref } from 'vue';
 import { defineStore } from 'pinia';
 import { api } from '../api/api-instance.ts';
 import type { AiModel, AiModelList } from '../api/contracts.ts';
+import { usePreferencesStore } from './preferences.ts';
 
 /** The built-in model's provider: answers without any AI behind it (services/ai offline-reply). */
 export const OFFLINE_PROVIDER_ID = 'offline';
-
-/** Only the part of GET /api/users/me the chat needs. */
-interface MePreferences {
-  preferences?: { defaultModel?: string | null };
-}
 
 /** The models the user may pick from, and the one the next message is sent with. */
 export const useModelsStore = defineStore('models', () => {
@@ -32,12 +28,12 @@ export const useModelsStore = defineStore('models', () => {
   /** No real provider configured: every model is the built-in offline one. */
   const offlineOnly = computed(() => items.value.length > 0 && items.value.every((model) => model.provider === OFFLINE_PROVIDER_ID));
 
+  // The profile the app reads once anyway (theme, settings): no second GET /api/users/me.
+  const preferences = usePreferencesStore();
   async function readUserDefault(): Promise<string | null> {
-    try {
-      return (await api().get<MePreferences>('/api/users/me')).preferences?.defaultModel ?? null;
-    } catch {
-      return null; // no profile yet, or the users service is away: the platform default will do
-    }
+    await preferences.load();
+    // No profile yet, or the users service is away (load keeps the error): the platform default will do.
+    return preferences.me?.preferences?.defaultModel ?? null;
   }
 
   async function fetchAll(): Promise<void> {
