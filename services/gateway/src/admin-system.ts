@@ -2,11 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { authenticate } from '@versaai/identity';
 import { PROCESS_STATUS_PATH, type Upstreams } from '@versaai/runtime';
-import type { BusStatus, CheckStatus, ProcessStatus, ReplicaStatus, ServiceStatus, SystemStatus } from '@versaai/contracts';
+import { ADMIN_SYSTEM_PATH, type BusStatus, type CheckStatus, type ProcessStatus, type ReplicaStatus, type ServiceStatus, type SystemStatus } from '@versaai/contracts';
 import type { GatewayRoute } from './route-table.ts';
 
-/** Where the gateway answers administrators with the status of the whole platform. */
-export const ADMIN_SYSTEM_PATH = '/api/admin/system';
+export { ADMIN_SYSTEM_PATH };
 
 /** The gateway's own route: the edge's hooks authenticate it and require the admin role. */
 export const adminSystemRoute: GatewayRoute = {
