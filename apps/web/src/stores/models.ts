@@ -62,9 +62,19 @@ export const useModelsStore = defineStore('models', () => {
     chosen.value = id;
   }
 
+  /** Signed out: the next person may have another plan, so another list and default. */
+  function clear(): void {
+    items.value = [];
+    platformDefault.value = null;
+    userDefault.value = null;
+    chosen.value = null;
+    loaded.value = false;
+    error.value = null;
+  }
+
   function providerOf(id: string | null): string | null {
     return items.value.find((model) => model.id === id)?.provider ?? null;
   }
 
-  return { items, platformDefault, userDefault, chosen, loaded, error, selected, offlineOnly, load, choose, providerOf };
+  return { items, platformDefault, userDefault, chosen, loaded, error, selected, offlineOnly, load, choose, clear, providerOf };
 });
