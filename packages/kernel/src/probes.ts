@@ -9,16 +9,35 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
-type CheckOutcome = 'ok' | 'failed' | 'timed out';
+export type CheckOutcome = 'ok' | 'failed' | 'timed out';
 
 class CheckTimeout extends Error {}
 
-function withTimeout(work: Promise<void>, timeoutMs: number): Promise<void> {
+/** Runs `work`, rejecting with a timeout when it takes longer than `timeoutMs`. */
+export function withCheckTimeout<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new CheckTimeout(`timed out after ${timeoutMs} ms`)), timeoutMs);
   });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  // Promise.resolve().then guards against work that throws synchronously.
+  return Promise.race([Promise.resolve().then(work), timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Every check at once, each bounded by `timeoutMs`; `onFailure` hears why one failed. */
+export function runReadinessChecks(
+  checks: readonly ReadinessCheck[],
+  timeoutMs: number,
+  onFailure: (name: string, error: unknown) => void = () => {},
+): Promise<Array<{ name: string; outcome: CheckOutcome }>> {
+  return Promise.all(checks.map(async ({ name, check }) => {
+    try {
+      await withCheckTimeout(check, timeoutMs);
+      return { name, outcome: 'ok' as const };
+    } catch (error) {
+      onFailure(name, error);
+      return { name, outcome: error instanceof CheckTimeout ? 'timed out' as const : 'failed' as const };
+    }
+  }));
 }
 
 export function registerProbes(app: FastifyInstance, opts: { metrics: Metrics; readiness: ReadinessCheck[]; readinessTimeoutMs: number }): void {
@@ -28,18 +47,11 @@ export function registerProbes(app: FastifyInstance, opts: { metrics: Metrics; r
   app.get('/health', quiet, async () => ({ status: 'ok' }));
 
   app.get('/ready', quiet, async (request, reply) => {
-    const outcomes = await Promise.all(opts.readiness.map(async ({ name, check }): Promise<[string, CheckOutcome]> => {
-      try {
-        // Promise.resolve().then guards against a check that throws synchronously.
-        await withTimeout(Promise.resolve().then(check), opts.readinessTimeoutMs);
-        return [name, 'ok'];
-      } catch (error) {
-        request.log.warn({ err: error, check: name }, 'readiness check failed');
-        return [name, error instanceof CheckTimeout ? 'timed out' : 'failed'];
-      }
-    }));
-    const checks = Object.fromEntries(outcomes);
-    const failing = outcomes.filter(([, outcome]) => outcome !== 'ok').map(([name]) => name);
+    const outcomes = await runReadinessChecks(opts.readiness, opts.readinessTimeoutMs, (name, error) => {
+      request.log.warn({ err: error, check: name }, 'readiness check failed');
+    });
+    const checks = Object.fromEntries(outcomes.map(({ name, outcome }) => [name, outcome]));
+    const failing = outcomes.filter(({ outcome }) => outcome !== 'ok').map(({ name }) => name);
     if (failing.length === 0) return { status: 'ready', checks };
     // Only names and outcomes: the reasons stay in the log, never in a 5xx body.
     return sendProblem(request, reply, new ProblemError({

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ReadinessCheck } from '@versaai/kernel';
+import { runReadinessChecks, withCheckTimeout, type ReadinessCheck } from '@versaai/kernel';
 import { authenticate } from '@versaai/identity';
 import { eventTypes, replayStreamFor, streamFor, type BusTransport, type DeadLetter } from '@versaai/events';
 import type { BusStatus, CheckStatus, ConsumerGroupStatus, DeadLetterSummary, ProcessStatus } from '@versaai/contracts';
@@ -22,27 +22,7 @@ export interface StatusSource {
   transport: BusTransport | undefined;
 }
 
-class TimedOut extends Error {}
-
-function withTimeout<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new TimedOut()), timeoutMs);
-  });
-  // Promise.resolve().then guards against work that throws synchronously.
-  return Promise.race([Promise.resolve().then(work), timeout]).finally(() => clearTimeout(timer));
-}
-
-async function runChecks(checks: readonly ReadinessCheck[]): Promise<CheckStatus[]> {
-  return Promise.all(checks.map(async ({ name, check }): Promise<CheckStatus> => {
-    try {
-      await withTimeout(check, CHECK_TIMEOUT_MS);
-      return { name, outcome: 'ok' };
-    } catch (error) {
-      return { name, outcome: error instanceof TimedOut ? 'timed out' : 'failed' };
-    }
-  }));
-}
+const runChecks = (checks: readonly ReadinessCheck[]): Promise<CheckStatus[]> => runReadinessChecks(checks, CHECK_TIMEOUT_MS);
 
 function eventTypeOf(payload: string): string | null {
   try {
@@ -67,8 +47,8 @@ async function groupStatus(transport: BusTransport, group: string): Promise<Cons
   // A group that never read a stream is skipped by lag(), so every event stream can be named.
   const streams = [...eventTypes.map(streamFor), replayStreamFor(group)];
   const [lag, letters] = await Promise.all([
-    withTimeout(() => transport.lag(group, streams), CHECK_TIMEOUT_MS).catch(() => null),
-    withTimeout(() => transport.listDeadLetters(group, DEAD_LETTER_COUNT_CAP), CHECK_TIMEOUT_MS).catch(() => null),
+    withCheckTimeout(() => transport.lag(group, streams), CHECK_TIMEOUT_MS).catch(() => null),
+    withCheckTimeout(() => transport.listDeadLetters(group, DEAD_LETTER_COUNT_CAP), CHECK_TIMEOUT_MS).catch(() => null),
   ]);
   return {
     group,
