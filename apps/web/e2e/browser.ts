@@ -43,11 +43,21 @@ export function collectErrors(page: Page, opts: { allowStatuses?: number[] } = {
   return errors;
 }
 
+/**
+ * Waits until the page's path (not its query) matches. A URL pattern is not enough: the
+ * sign-in and sign-up pages carry `?redirect=/chat`, which a pattern like /\/chat$/ matches
+ * before the user ever got there.
+ */
+export function waitForPath(page: Page, path: string | RegExp): Promise<void> {
+  return page.waitForURL((url) => (typeof path === 'string' ? url.pathname === path : path.test(url.pathname)));
+}
+
 /** Signs in through the sign-in page and waits for the chat. */
 export async function signIn(page: Page, url: string, account: Account): Promise<void> {
   await page.goto(`${url}/sign-in`);
+  await page.getByRole('heading', { name: 'Sign in to VersaAI' }).waitFor();
   await page.getByLabel('E-mail').fill(account.email);
   await page.getByLabel('Password').fill(account.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL(/\/chat/);
+  await waitForPath(page, /^\/chat/);
 }

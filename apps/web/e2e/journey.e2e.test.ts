@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axeReport } from './axe.ts';
-import { collectErrors, hasChromium, launchChromium, PHONE, requireBuiltApp, signIn } from './browser.ts';
+import { collectErrors, hasChromium, launchChromium, PHONE, requireBuiltApp, signIn, waitForPath } from './browser.ts';
 import { promoteToAdmin, registerAccount, startAllInOne, type Account, type RunningPlatform } from './platform.ts';
 import { DOCS_VIEWPORT, saveScreenshot } from './screenshots.ts';
 import { MARKDOWN_ANSWER, SLOW_ANSWER, XSS_ANSWER, XSS_QUESTION } from './scripted-answers.ts';
@@ -61,7 +61,7 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
 
   it('shows the sign-in and sign-up pages without accessibility violations', async () => {
     await page.goto(`${platform.url}/`);
-    await page.waitForURL(/\/sign-in/);
+    await waitForPath(page, '/sign-in');
     await page.getByRole('heading', { name: 'Sign in to VersaAI' }).waitFor();
     await expectNoAxeViolations('sign-in');
     await saveScreenshot(page, 'sign-in', { docs: true });
@@ -77,7 +77,7 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await page.getByLabel('E-mail').fill(user.email);
     await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL(/\/chat$/);
+    await waitForPath(page, '/chat');
     await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
     await expect(page.getByRole('banner').count()).resolves.toBe(1);
     await expect(page.getByRole('main').count()).resolves.toBe(1);
@@ -88,7 +88,7 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     // Slow enough that the answer is seen growing before it ends.
     llm().script({ text: MARKDOWN_ANSWER, tokenDelayMs: 15 });
     await send('Show me a TypeScript function that greets someone');
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForPath(page, /^\/chat\/[0-9a-f-]{36}$/);
     conversationUrl = page.url();
     // Part of the answer is on screen while the stream still runs.
     await messages().filter({ hasText: 'Greeting' }).and(page.locator('[aria-busy="true"]')).waitFor({ timeout: 30_000 });
@@ -188,7 +188,7 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await expectNoAxeViolations('chat (search results)');
     await saveScreenshot(page, 'search', { docs: true });
     await hit.click();
-    await page.waitForURL((url) => url.pathname === new URL(conversationUrl).pathname);
+    await waitForPath(page, new URL(conversationUrl).pathname);
   });
 
   it('shows a failed answer with Retry; Retry answers once the provider is back', async () => {
@@ -276,7 +276,7 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     const path = new URL(conversationUrl).pathname;
     expect(new URL(page.url()).pathname).toBe(path);
     await page.reload();
-    await page.waitForURL((url) => url.pathname === path);
+    await waitForPath(page, path);
     // The list is virtualised: the newest messages are the ones in view (and in the DOM).
     await finishedAnswer('XSS answer').waitFor();
     await messages().filter({ hasText: 'XSS question' }).waitFor();
@@ -311,7 +311,7 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
 
   it('shows the settings page without accessibility violations', async () => {
     await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Settings' }).click();
-    await page.waitForURL(/\/settings/);
+    await waitForPath(page, /^\/settings/);
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     await expectNoAxeViolations('settings');
     await saveScreenshot(page, 'settings', { docs: true });
@@ -354,7 +354,7 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await expectNoAxeViolations('admin (as a user)');
     await saveScreenshot(page, 'admin-denied');
     await denial.getByRole('link', { name: 'Back to the chat' }).click();
-    await page.waitForURL(/\/chat$/);
+    await waitForPath(page, '/chat');
     page.off('request', watch);
     expect(adminCalls).toEqual([]);
   });
@@ -367,7 +367,7 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     const adminErrors = collectErrors(adminPage);
     await signIn(adminPage, platform.url, admin);
     await adminPage.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Administration' }).click();
-    await adminPage.waitForURL(/\/admin/);
+    await waitForPath(adminPage, /^\/admin/);
     await adminPage.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
     const sections = adminPage.getByRole('navigation', { name: 'Administration sections' });
     await sections.getByRole('link', { name: 'Users' }).click();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { axeReport } from './axe.ts';
-import { collectErrors, hasChromium, launchChromium, requireBuiltApp } from './browser.ts';
+import { collectErrors, hasChromium, launchChromium, requireBuiltApp, waitForPath } from './browser.ts';
 import { startAllInOne, type RunningPlatform } from './platform.ts';
 import { saveScreenshot } from './screenshots.ts';
 
@@ -26,16 +26,18 @@ describe.runIf(hasChromium)('web app in Chromium against a fresh all-in-one plat
     const errors = collectErrors(page);
 
     await page.goto(`${platform.url}/`);
-    await page.waitForURL(/\/sign-in/);
+    await waitForPath(page, '/sign-in');
     await page.getByRole('heading', { name: 'Sign in to VersaAI' }).waitFor();
     await saveScreenshot(page, 'offline-sign-in');
 
     await page.getByRole('link', { name: 'Create account' }).click();
+    // The sign-up page is its own chunk: filling before it shows would fill the sign-in form.
+    await page.getByRole('heading', { name: 'Create your VersaAI account' }).waitFor();
     await page.getByLabel('E-mail').fill(`ada-${Date.now()}@example.com`);
     await page.getByLabel('Password').fill('correct horse battery staple');
     await page.getByRole('button', { name: 'Create account' }).click();
 
-    await page.waitForURL(/\/chat$/);
+    await waitForPath(page, '/chat');
     // The shell's landmarks: banner, the conversations navigation, main.
     await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
@@ -50,7 +52,7 @@ describe.runIf(hasChromium)('web app in Chromium against a fresh all-in-one plat
 
     await page.getByLabel('Message', { exact: true }).fill('Hello <img src=x onerror=alert(1)>');
     await page.getByLabel('Message', { exact: true }).press('Enter');
-    await page.waitForURL(/\/chat\/[0-9a-f-]{36}$/);
+    await waitForPath(page, /^\/chat\/[0-9a-f-]{36}$/);
     const answer = page.locator('.message-assistant .message-text');
     await answer.filter({ hasText: 'versaai-offline' }).waitFor({ timeout: 30_000 });
     await page.locator('.message-assistant .message-meta').waitFor();
@@ -66,9 +68,9 @@ describe.runIf(hasChromium)('web app in Chromium against a fresh all-in-one plat
     await expect(page.getByRole('navigation', { name: 'Conversations' }).getByRole('link').count()).resolves.toBeGreaterThanOrEqual(2);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(/\/sign-in/);
+    await waitForPath(page, '/sign-in');
     await page.reload();
-    await page.waitForURL(/\/sign-in/);
+    await waitForPath(page, '/sign-in');
     expect(errors).toEqual([]);
   }, 120_000);
 
