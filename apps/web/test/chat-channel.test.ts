@@ -147,6 +147,47 @@ describe('chat channel: coming back to a closed laptop shows the whole answer', 
     expect(chat.shown[1]).toMatchObject({ content: 'The beginning, stored.', status: 'completed', usage: { promptTokens: 12, completionTokens: 34 } });
   });
 
+  it('shows a message written on another device in the open conversation, and follows its answer', async () => {
+    const { chat, api, store } = await streamingConversation();
+    store([
+      pathMessage('m1', 'user', 'Q'), pathMessage('r1', 'assistant', 'Done.'),
+      pathMessage('m2', 'user', 'From the phone'), pathMessage('r2', 'assistant', '', { status: 'pending' }),
+    ]);
+    const reads = () => api.calls.filter((call) => call.method === 'GET').length;
+    const readsBefore = reads();
+    const { siblingCount: _c, siblingIndex: _i, siblingIds: _s, ...question } = pathMessage('m2', 'user', 'From the phone');
+    sockets[0]!.receive({ type: 'message.created', conversationId: 'c1', message: question });
+    sockets[0]!.receive({ type: 'message.created', conversationId: 'c1', message: { ...question, id: 'r2', role: 'assistant', content: '', status: 'pending' } });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(reads()).toBe(readsBefore + 1); // one read for the burst
+    expect(chat.shown.map((message) => message.id)).toEqual(['m1', 'r1', 'm2', 'r2']);
+    expect(sockets[0]!.resumes()).toContainEqual({ type: 'resume', responseId: 'r2', afterSeq: 0 });
+  });
+
+  it('reads nothing again for the messages this tab sent itself, even announced before the POST answered', async () => {
+    let answerPost: (() => void) | null = null;
+    const api = fakeApi({
+      'GET /api/chat/conversations/c1': () => json(200, page([pathMessage('m1', 'user', 'Q'), pathMessage('r1', 'assistant', 'A')])),
+      'POST /api/chat/conversations/c1/messages': () => new Promise<Response>((resolve) => {
+        answerPost = () => resolve(json(202, { conversationId: 'c1', messageId: 'm2', responseId: 'r2' }));
+      }),
+    });
+    const chat = useChatStore();
+    await chat.open('c1');
+    connect();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    sockets[0]!.receive({ type: 'ready', heartbeatMs: 30000 });
+    const sent = chat.send('Again');
+    await vi.waitFor(() => expect(answerPost).not.toBeNull());
+    sockets[0]!.receive({ type: 'message.created', conversationId: 'c1', message: { ...pathMessage('m2', 'user', 'Again'), siblingIds: undefined } });
+    await vi.advanceTimersByTimeAsync(1_000); // the check waits while the send is in flight
+    answerPost!();
+    await sent;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(api.calls.filter((call) => call.method === 'GET')).toHaveLength(1);
+    expect(chat.shown.map((message) => message.id)).toEqual(['m1', 'r1', 'm2', 'r2']);
+  });
+
   it('stops listening to the page after stop()', async () => {
     await streamingConversation();
     channel!.stop();

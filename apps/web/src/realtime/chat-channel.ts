@@ -14,6 +14,9 @@ export interface ChatChannelOptions {
   network?: Pick<Window, 'addEventListener' | 'removeEventListener'>;
 }
 
+/** Long enough for our own POST to have answered before its announcement is checked. */
+const CREATED_CHECK_MS = 400;
+
 /** Notification frames carry the stored message (services/chat ChatCoreNotification). */
 type MessageNotification = { type: 'message.created' | 'message.updated'; message?: Message };
 
@@ -27,6 +30,30 @@ export function connectChatChannel(options: ChatChannelOptions): { stop: () => v
   const page = options.page ?? document;
   const network = options.network ?? window;
   let listRefresh: ReturnType<typeof setTimeout> | null = null;
+  /** New messages the server announced (id → conversation), checked once a burst is over. */
+  const created = new Map<string, string>();
+  let createdCheck: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * A message this tab did not write (another device, another tab) is read from the API, where
+   * its place among the branches is known, so it shows (and its answer streams) without
+   * reopening the conversation. Our own sends are announced before their POST answers: the
+   * check waits until no send of ours is in flight.
+   */
+  const announced = (message: Pick<Message, 'id' | 'conversationId'>) => {
+    if (message.conversationId !== chat.conversationId) return;
+    created.set(message.id, message.conversationId);
+    scheduleCreatedCheck();
+  };
+  const scheduleCreatedCheck = () => {
+    createdCheck ??= setTimeout(() => {
+      createdCheck = null;
+      if (chat.sending) return scheduleCreatedCheck();
+      const unseen = [...created].some(([id, conversationId]) => conversationId === chat.conversationId && !chat.shows(id));
+      created.clear();
+      if (unseen) void chat.reload().catch(() => {});
+    }, CREATED_CHECK_MS);
+  };
 
   const resumeUnfinished = () => {
     for (const resume of chat.unfinishedStreams()) socket.send({ type: 'resume', ...resume });
@@ -40,6 +67,9 @@ export function connectChatChannel(options: ChatChannelOptions): { stop: () => v
     } else if (frame.type === 'message.updated') {
       const { message } = frame as MessageNotification;
       if (message) chat.applyMessage(message);
+    } else if (frame.type === 'message.created') {
+      const { message } = frame as MessageNotification;
+      if (message) announced(message);
     } else if (frame.type.startsWith('conversation.')) {
       // A hint that the list changed (a title was generated, another device renamed…): read it again, once per burst.
       listRefresh ??= setTimeout(() => {
@@ -72,6 +102,7 @@ export function connectChatChannel(options: ChatChannelOptions): { stop: () => v
       stopWatchingReads();
       socket.stop();
       if (listRefresh) clearTimeout(listRefresh);
+      if (createdCheck) clearTimeout(createdCheck);
     },
   };
 }

@@ -140,10 +140,13 @@ export const useChatStore = defineStore('chat', () => {
         conversationId.value = id;
       }
       const accepted = await api().post<SendAccepted>(`${path(id)}/messages`, model ? { content, model } : { content });
-      messages.value.push(
+      // A reload for another device's message may have read these two already.
+      const known = new Set(messages.value.map((message) => message.id));
+      const sent: ChatMessage[] = [
         { id: accepted.messageId, role: 'user', content, status: 'completed', errorCode: null, model: null, siblingCount: 1, siblingIndex: 0, siblingIds: [accepted.messageId] },
         { ...pendingAnswer(accepted.responseId, model), siblingCount: 1, siblingIndex: 0, siblingIds: [accepted.responseId] },
-      );
+      ];
+      messages.value.push(...sent.filter((message) => !known.has(message.id)));
       return id;
     } finally {
       sending.value = false;
@@ -246,6 +249,11 @@ export const useChatStore = defineStore('chat', () => {
     if (!isUnfinished(message.status)) delete streams.value[message.id];
   }
 
+  /** Whether a message is in what the open conversation shows. */
+  function shows(messageId: string): boolean {
+    return messages.value.some((message) => message.id === messageId);
+  }
+
   /**
    * The server no longer has this answer's stream (expired, or it ended long ago): the stored
    * answer is the truth; read it if it is in the open conversation.
@@ -284,6 +292,6 @@ export const useChatStore = defineStore('chat', () => {
 
   return {
     conversationId, messages, olderCursor, streams, loading, loadingOlder, sending, shown, activeAnswer,
-    reset, open, reload, loadOlder, send, stop, regenerate, edit, switchBranch, applyEntries, applyMessage, streamGone, unfinishedStreams, view,
+    reset, open, reload, loadOlder, send, stop, regenerate, edit, switchBranch, applyEntries, applyMessage, shows, streamGone, unfinishedStreams, view,
   };
 });
