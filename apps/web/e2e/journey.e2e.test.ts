@@ -237,6 +237,22 @@ describe.runIf(hasChromium).sequential('the VersaAI journey in Chromium (all-in-
     await page.getByLabel('Model', { exact: true }).selectOption('gpt-4o-mini');
   });
 
+  it('shows a message sent from another device in the open conversation, with its answer streaming in', async () => {
+    const phone = await browser.newContext({ locale: 'en-US', ...PHONE });
+    try {
+      const phonePage = await phone.newPage();
+      await signIn(phonePage, platform.url, user);
+      await phonePage.goto(page.url());
+      llm().script({ text: 'An answer the laptop sees too.', tokenDelayMs: 15 });
+      await phonePage.getByLabel('Message', { exact: true }).fill('Sent from the phone');
+      await phonePage.getByLabel('Message', { exact: true }).press('Enter');
+      await messages().filter({ hasText: 'Sent from the phone' }).waitFor({ timeout: 30_000 });
+      await finishedAnswer('An answer the laptop sees too.').waitFor({ timeout: 30_000 });
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('shows a question and a model answer carrying XSS payloads as text', async () => {
     llm().script({ text: XSS_ANSWER });
     await send(XSS_QUESTION);
