@@ -66,3 +66,31 @@ describePubSubContract('redis (two processes\' clients, one prefix)', () => {
   const peer = createRedisPubSub({ url: redis.url, prefix: redis.prefix });
   return { pubsub, peer, close: async () => { await pubsub.close(); await peer.close(); await redis.cleanup(); } };
 }, hasRedis);
+
+describe.skipIf(!hasRedis)('Redis pub/sub: subscriptions while its subscriber connection opens', () => {
+  // The first subscription opens the connection; those asked for during its handshake used to
+  // be written early, which made ioredis drop the connection as failed: some were refused and
+  // some resolved while the reopened connection no longer listened to them.
+  it('resolves every subscription, and each resolved one is live', async () => {
+    const redis = createTestRedisPrefix();
+    const pubsub = createRedisPubSub({ url: redis.url, prefix: redis.prefix });
+    const publisher = createRedisPubSub({ url: redis.url, prefix: redis.prefix });
+    try {
+      const names = Array.from({ length: 200 }, (_, index) => `opening-${index}`);
+      const received = new Set<string>();
+      const outcomes = await Promise.all(names.map(async (name, index) => {
+        // One per turn of the event loop, so that some land in each phase of the connection.
+        for (let turn = 0; turn < index; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+        return pubsub.subscribe(name, () => received.add(name)).then(() => 'live', (error: Error) => error.message);
+      }));
+      expect(outcomes.filter((outcome) => outcome !== 'live')).toEqual([]);
+      await Promise.all(names.map((name) => publisher.publish(name, 'x')));
+      await waitFor(() => received.size === names.length || undefined, { timeoutMs: 3_000 }).catch(() => undefined);
+      expect(names.filter((name) => !received.has(name))).toEqual([]);
+    } finally {
+      await pubsub.close();
+      await publisher.close();
+      await redis.cleanup();
+    }
+  });
+});

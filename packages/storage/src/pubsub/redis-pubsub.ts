@@ -20,6 +20,34 @@ export function createRedisPubSub(opts: RedisPubSubOptions): PubSub {
   // A second listener of a channel whose SUBSCRIBE is still in flight waits for the same reply.
   const subscribing = new Map<string, Promise<unknown>>();
 
+  // ioredis writes a SUBSCRIBE at once while the connection is still in its handshake ("connect"),
+  // and its acknowledgement switches the connection to subscriber mode: the INFO of ioredis's
+  // own ready check is then refused, the connection is dropped as failed (rejecting the
+  // SUBSCRIBEs in flight) and reopened without the channels already acknowledged, since it
+  // never was ready. So a SUBSCRIBE waits out the handshake; before it (connecting) and after
+  // (ready, reconnecting) ioredis queues or resubscribes by itself.
+  let handshake: Promise<void> | undefined;
+  function handshakeOver(client: Redis): Promise<void> | undefined {
+    if (client.status !== 'connect') return undefined;
+    return (handshake ??= new Promise<void>((resolve) => {
+      const settle = () => {
+        client.off('ready', settle);
+        client.off('close', settle);
+        handshake = undefined;
+        resolve();
+      };
+      client.on('ready', settle);
+      client.on('close', settle);
+    }));
+  }
+
+  async function sendSubscribe(key: string): Promise<void> {
+    const client = subscriberClient();
+    const waiting = handshakeOver(client);
+    if (waiting) await waiting;
+    await client.subscribe(key);
+  }
+
   function subscriberClient(): Redis {
     if (subscriber) return subscriber;
     subscriber = publisher.duplicate({ enableAutoPipelining: false });
@@ -42,14 +70,15 @@ export function createRedisPubSub(opts: RedisPubSubOptions): PubSub {
         const fresh = new Set<PubSubListener>([listener]);
         listeners = fresh;
         channels.set(key, fresh);
-        const subscribed = subscriberClient().subscribe(key);
+        const subscribed = sendSubscribe(key);
         subscribing.set(key, subscribed);
         try {
           await subscribed;
         } catch (error) {
-          // Forgotten, so the next subscriber sends SUBSCRIBE again instead of trusting a dead one.
+          // Forgotten at once (the listeners that joined meanwhile fail with it), so the next
+          // subscriber sends SUBSCRIBE again instead of trusting a dead one.
           fresh.delete(listener);
-          if (fresh.size === 0 && channels.get(key) === fresh) channels.delete(key);
+          if (channels.get(key) === fresh) channels.delete(key);
           throw error;
         } finally {
           if (subscribing.get(key) === subscribed) subscribing.delete(key);

@@ -1,5 +1,5 @@
 import type { Logger } from '@versaai/kernel';
-import type { PubSub, ResponseRef, ResponseStreamStore, StreamEntry, Unsubscribe } from '@versaai/storage';
+import type { PubSub, PubSubListener, ResponseRef, ResponseStreamStore, StreamEntry, Unsubscribe, UserStreamListener } from '@versaai/storage';
 import { userNotificationChannel } from './chat-notifier.ts';
 import { entriesFrame } from './frames.ts';
 import type { StreamSession } from './stream-session.ts';
@@ -38,11 +38,20 @@ export function createRealtimeHub(deps: { streams: ResponseStreamStore; pubsub: 
     const onNotification = (message: string) => {
       for (const session of sessions) session.onNotification(message);
     };
-    const ready = Promise.all([
+    return { sessions, ready: subscribeAll(userId, onEntries, onNotification) };
+  }
+
+  /** Both subscriptions, or neither: one that succeeded beside a failed one is undone, not left listening for no one. */
+  async function subscribeAll(userId: string, onEntries: UserStreamListener, onNotification: PubSubListener): Promise<Unsubscribe[]> {
+    const outcomes = await Promise.allSettled([
       deps.streams.subscribeUser(userId, onEntries),
       deps.pubsub.subscribe(userNotificationChannel(userId), onNotification),
     ]);
-    return { sessions, ready };
+    const live = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (!failed) return live;
+    await Promise.all(live.map((unsubscribe) => unsubscribe().catch(() => {})));
+    throw failed.reason;
   }
 
   function leave(userId: string, channel: UserChannel, session: StreamSession): void {
