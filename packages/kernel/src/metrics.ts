@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { BucketedHistogram } from './bucketed-histogram.ts';
 
 export interface BusMetrics {
   published: Counter<'type'>;
@@ -11,7 +12,7 @@ export interface BusMetrics {
 export interface Metrics {
   registry: Registry;
   /** Labelled with the route template (or 'unmatched'), never the raw URL, to bound cardinality. */
-  httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  httpDuration: BucketedHistogram<'method' | 'route' | 'status_code'>;
   bus: BusMetrics;
 }
 
@@ -24,7 +25,8 @@ export function createMetrics(): Metrics {
   const registers = [registry];
   return {
     registry,
-    httpDuration: new Histogram({
+    // Observed on every request: a prom-client Histogram's observe cost 2–5 µs of it.
+    httpDuration: new BucketedHistogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration in seconds, by method, route template and status code',
       labelNames: ['method', 'route', 'status_code'] as const,
