@@ -1,10 +1,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { SqliteDatabase } from 'kysely';
+import { rowBuilder, type RowBuilder } from './row-builder.ts';
 
 /** Runs a read on the connection at once; undefined when it must go through Kysely instead. */
 export type DirectSqliteRead = (sqlText: string, parameters: readonly unknown[]) => unknown[] | undefined;
 
 const readers = new WeakMap<object, DirectSqliteRead>();
+
+interface RawRead { statement: BetterSqlite3.Statement; build: RowBuilder | undefined }
 
 /**
  * Lets hot reads of a SQLite database skip Kysely's driver (its connection mutex, result
@@ -12,12 +14,32 @@ const readers = new WeakMap<object, DirectSqliteRead>();
  * because better-sqlite3 runs a statement synchronously: nothing interleaves with it. Only
  * while no transaction is open on the connection, though: a read there would see another
  * caller's uncommitted writes, so it waits for Kysely's connection like any other query.
+ *
+ * The statements here are their own (not the Kysely driver's cache) and run in raw mode: an
+ * object row from better-sqlite3 internalizes every column name and adds each property
+ * through V8's C++ API, row after row (a third of a one-row `GET /me` read in profiles);
+ * an array row turned into an object by a function compiled for the column list is not.
+ * Only reusableQuery's fixed SQL texts come here, so the map stays small.
  */
-export function registerDirectReads(db: object, connection: BetterSqlite3.Database, statements: SqliteDatabase): void {
+export function registerDirectReads(db: object, connection: BetterSqlite3.Database): void {
+  const reads = new Map<string, RawRead | null>();
   readers.set(db, (sqlText, parameters) => {
     if (connection.inTransaction) return undefined;
-    const statement = statements.prepare(sqlText) as unknown as BetterSqlite3.Statement;
-    return statement.reader ? statement.all(parameters) : undefined;
+    let read = reads.get(sqlText);
+    if (read === undefined) {
+      const statement = connection.prepare(sqlText);
+      read = statement.reader ? { statement: statement.raw(true), build: undefined } : null;
+      reads.set(sqlText, read);
+    }
+    if (read === null) return undefined;
+    const values = read.statement.all(parameters) as unknown[][];
+    if (values.length === 0) return values;
+    // Columns are read once; SQLite re-prepares after a schema change (a `*` may then widen), so a
+    // row of another width asks for them again.
+    if (read.build === undefined || read.build.width !== values[0]!.length) {
+      read.build = rowBuilder(read.statement.columns().map((column) => column.name));
+    }
+    return values.map(read.build);
   });
 }
 

@@ -18,7 +18,7 @@ export function openSqliteDatabase(service: string, file: string): Database {
   connection.pragma('foreign_keys = ON');
   const statements = withStatementCache(connection);
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: statements }) }); // eslint-disable-line @typescript-eslint/no-explicit-any
-  registerDirectReads(db, connection, statements);
+  registerDirectReads(db, connection);
   let closed: Promise<void> | undefined;
   return {
     db,

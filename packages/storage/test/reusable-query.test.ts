@@ -59,4 +59,12 @@ describeOnBothDialects('reusableQuery', (harness) => {
       viaKysely.mockRestore();
     }
   });
+  it('sees a column added after the query was first run (SQLite re-prepares its statement)', async () => {
+    await sql`create table toys (id text primary key, name text not null)`.execute(db);
+    await db.insertInto('toys').values({ id: 't1', name: 'ball' }).execute();
+    const toy = reusableQuery((d, id: string) => d.selectFrom('toys').selectAll().where('id', '=', id), 1);
+    expect((await toy(db, 't1')).rows).toEqual([{ id: 't1', name: 'ball' }]);
+    await sql`alter table toys add column colour text`.execute(db);
+    expect((await toy(db, 't1')).rows).toEqual([{ id: 't1', name: 'ball', colour: null }]);
+  });
 });
