@@ -7,7 +7,7 @@ export { decodeEvent } from './decode-event.ts';
 export { EventDecodeError, InvalidEventDataError, type EventDecodeErrorCode } from './event-errors.ts';
 export type { ServiceDb } from './service-db.ts';
 export { eventsMigrations } from './migrations.ts';
-export { enqueueEvents } from './outbox.ts';
+export { enqueueEvents, type OutboxEntry } from './outbox.ts';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
 export { pruneInbox, recordInbox } from './inbox.ts';
 export { createConsumer, type Consumer, type ConsumerOptions } from './consumer/consumer.ts';

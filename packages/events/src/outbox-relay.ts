@@ -1,6 +1,7 @@
 import type { Logger, Metrics } from '@versaai/kernel';
 import type { Database } from '@versaai/storage';
 import type { ServiceDb } from './service-db.ts';
+import type { OutboxEntry } from './outbox.ts';
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 import type { BusTransport } from './transport.ts';
 import { WakeableSleep } from './wakeable-sleep.ts';
@@ -23,18 +24,20 @@ export interface OutboxRelay {
   start(): void;
   /** Call right after committing a transaction that enqueued events. */
   notify(): void;
+  /**
+   * Call right after committing a transaction that enqueued `entries` (what enqueueEvents
+   * returned): publishes them at once, without reading them back, then deletes their rows. Falls
+   * back to notify() while older rows may be waiting (a failed publish, a full batch), so events
+   * never overtake earlier ones; a failure leaves the rows to the loop.
+   */
+  publishCommitted(entries: OutboxEntry[]): void;
   /** Publishes one batch, oldest first; returns how many rows it published. */
   relayOnce(): Promise<number>;
   /** Stops the loop after the batch in progress. */
   stop(): Promise<void>;
 }
 
-interface OutboxRow {
-  id: string;
-  type: string;
-  stream: string;
-  payload: string;
-}
+type OutboxRow = OutboxEntry;
 
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { database, transport, logger, metrics } = options;
@@ -48,6 +51,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let loop: Promise<void> | undefined;
   // One batch at a time per relay: the loop and direct relayOnce() calls never interleave.
   let queue: Promise<unknown> = Promise.resolve();
+  // True once a pass of the loop found the outbox drained and nothing failed since: only then
+  // can rows committed now be published ahead of the loop without overtaking older ones.
+  let drained = false;
 
   async function publishAndDelete(db: ServiceDb, rows: OutboxRow[]): Promise<number> {
     if (rows.length === 0) return 0;
@@ -84,9 +90,35 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   function relayOnce(): Promise<number> {
-    const next = queue.then(relayBatch);
+    const next = queue.then(relayBatch).catch((error: unknown) => {
+      drained = false;
+      throw error;
+    });
     queue = next.catch(() => undefined);
     return next;
+  }
+
+  function publishCommitted(entries: OutboxEntry[]): void {
+    if (entries.length === 0) return;
+    if (!running || !drained) {
+      wakeup.wake();
+      return;
+    }
+    // Behind any batch in flight, so rows committed earlier in this process go out first. A loop
+    // pass that read these rows before this runs publishes them too: consumers dedupe by event id.
+    const next = queue.then(() => {
+      // An earlier publish failed meanwhile: these must wait behind its rows.
+      if (!drained) {
+        wakeup.wake();
+        return 0;
+      }
+      return publishAndDelete(database.db, entries);
+    });
+    queue = next.catch((error: unknown) => {
+      drained = false;
+      log.warn({ err: error }, 'could not publish committed events at once; the relay loop retries them');
+      wakeup.wake();
+    });
   }
 
   async function run(): Promise<void> {
@@ -96,7 +128,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         const relayed = await relayOnce();
         failures = 0;
         if (relayed > 0) log.debug({ relayed }, 'outbox relayed');
-        if (relayed >= batchSize) continue; // more rows are probably waiting
+        drained = relayed < batchSize;
+        if (!drained) continue; // more rows are probably waiting
         await wakeup.sleep(sweepIntervalMs);
       } catch (error) {
         failures += 1;
@@ -116,6 +149,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     notify() {
       wakeup.wake();
     },
+    publishCommitted,
     relayOnce,
     async stop() {
       running = false;

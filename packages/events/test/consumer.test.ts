@@ -127,6 +127,32 @@ describeOnBothTopologies('event consumer', (harness: TopologyHarness) => {
     for (const event of events.slice(5)) expect(calls.get(event.id)).toBe(1);
   });
 
+  it('tells handlers how their transaction ended: committed (effects visible) once per event, rolled back for each failed run', async () => {
+    const { transport, database, start } = await setup();
+    const endings = new Map<string, boolean[]>();
+    const visible: Array<Promise<boolean>> = [];
+    const events = Array.from({ length: 6 }, (_, index) => updated(`after-${index}`, null));
+    const poison = events[2]!;
+    let poisoned = false;
+    const handler: EventHandler = async (event, ctx) => {
+      ctx.afterTransaction((committed) => {
+        endings.set(event.id, [...(endings.get(event.id) ?? []), committed]);
+        if (committed) visible.push(ledgerRows(database, event.id).then((rows) => rows.length === 1));
+      });
+      await recordToLedger(event, ctx);
+      if (event.id === poison.id && !poisoned) {
+        poisoned = true;
+        throw new Error('transient');
+      }
+    };
+    start({ handlers: { 'user.updated': handler }, transactionBatchSize: 64, backoff: { baseMs: 20, maxMs: 50 }, reclaimIdleMs: 10_000 });
+    await append(transport, events.map((event) => ({ type: event.type, payload: encodeEvent(event) })));
+    await waitFor(async () => ([...endings.values()].filter((ends) => ends.at(-1) === true).length === events.length ? true : undefined));
+    expect(endings.get(poison.id)).toEqual([false, true]);
+    for (const ends of endings.values()) expect(ends.filter(Boolean)).toEqual([true]);
+    expect(await Promise.all(visible)).toEqual(events.map(() => true));
+  });
+
   it('dead-letters malformed and unknown-version payloads with the reason and keeps handling valid events', async () => {
     const { transport, database, group, start } = await setup();
     start({ handlers: { 'user.updated': recordToLedger } });

@@ -7,7 +7,7 @@ import { createConsumer } from '../src/consumer/consumer.ts';
 import { createEvent } from '../src/create-event.ts';
 import { decodeEvent } from '../src/decode-event.ts';
 import { createOutboxRelay, type OutboxRelay } from '../src/outbox-relay.ts';
-import { enqueueEvents } from '../src/outbox.ts';
+import { enqueueEvents, type OutboxEntry } from '../src/outbox.ts';
 import { streamFor, type BusTransport } from '../src/transport.ts';
 import { ledgerMigrations, ledgerRows, outboxSize, writeLedger } from './support/ledger.ts';
 import { describeOnBothTopologies } from './support/topologies.ts';
@@ -106,10 +106,94 @@ describeOnBothTopologies('outbox relay', (harness) => {
       await commit(database, [fresh]);
       relay.notify();
       await waitFor(async () => ((await ledgerRows(database, fresh.id)).length === 1 ? true : undefined));
-      expect(await outboxSize(database)).toBe(0);
+      // The consumer may apply the event before the relay has deleted its row.
+      await waitFor(async () => ((await outboxSize(database)) === 0 ? true : undefined));
     } finally {
       await consumer.stop();
     }
+  });
+
+  async function committed(database: Database, events: ReturnType<typeof registered>[]): Promise<OutboxEntry[]> {
+    return database.db.transaction().execute((trx) => enqueueEvents(trx, events));
+  }
+
+  async function publishedIds(transport: BusTransport, group: string): Promise<string[]> {
+    const entries = await transport.read(group, 'reader', [streamFor('user.registered')], { count: 100, blockMs: 200 });
+    return entries.map((entry) => decodeEvent(entry.payload).id);
+  }
+
+  it('publishes committed entries at once, without reading them back, and deletes their rows', async () => {
+    const { transport, database, group } = await setup();
+    await transport.ensureGroup(group, [streamFor('user.registered')]);
+    const bus = observed(transport);
+    // Counts the relay's reads of the outbox (a transaction on PostgreSQL, a select on SQLite).
+    let reads = 0;
+    const db = new Proxy(database.db, {
+      get(target, property, receiver) {
+        if (property === 'transaction' || property === 'selectFrom') reads += 1;
+        const value: unknown = Reflect.get(target, property, receiver);
+        // Kysely keeps its state in private fields, which a proxy receiver cannot reach.
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const watched = new Proxy(database, { get: (target, property, receiver) => (property === 'db' ? db : Reflect.get(target, property, receiver)) });
+    const relay = createOutboxRelay({ database: watched, transport: bus.transport, logger: harness.logger, sweepIntervalMs: 3_600_000 });
+    relays.push(relay);
+    relay.start();
+    // The start-up pass (one read) found nothing: from now on committed entries go straight out.
+    await waitFor(async () => (reads === 1 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const events = [registered('direct-1'), registered('direct-2')];
+    relay.publishCommitted(await committed(database, events));
+    await waitFor(async () => ((await outboxSize(database)) === 0 ? true : undefined));
+    expect(reads).toBe(1);
+    expect(bus.appends).toEqual([2]);
+    expect(await publishedIds(transport, group)).toEqual(events.map((event) => event.id));
+  });
+
+  it('leaves committed entries to the loop while older rows wait, so they never overtake them', async () => {
+    const { transport, database, group } = await setup();
+    await transport.ensureGroup(group, [streamFor('user.registered')]);
+    // The first append fails: the start-up pass cannot publish the leftover row.
+    const bus = observed(transport, 1);
+    const relay = createOutboxRelay({ database, transport: bus.transport, logger: harness.logger, retryBackoff: { baseMs: 50, maxMs: 50 } });
+    relays.push(relay);
+    const leftover = registered('older');
+    await commit(database, [leftover]);
+    relay.start();
+    const fresh = registered('newer');
+    relay.publishCommitted(await committed(database, [fresh]));
+    await waitFor(async () => ((await outboxSize(database)) === 0 ? true : undefined));
+    expect(await publishedIds(transport, group)).toEqual([leftover.id, fresh.id]);
+  });
+
+  it('after a failed publish of committed entries, relays them (and later ones) in order through the loop', async () => {
+    const { transport, database, group } = await setup();
+    await transport.ensureGroup(group, [streamFor('user.registered')]);
+    let failNext = false;
+    const bus = new Proxy(transport, {
+      get(target, property, receiver) {
+        if (property !== 'append') return Reflect.get(target, property, receiver);
+        return async (items: Array<{ stream: string; payload: string }>) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('bus unavailable');
+          }
+          return target.append(items);
+        };
+      },
+    });
+    const relay = createOutboxRelay({ database, transport: bus, logger: harness.logger, retryBackoff: { baseMs: 50, maxMs: 50 } });
+    relays.push(relay);
+    relay.start();
+    await waitFor(async () => ((await relay.relayOnce()) === 0 ? true : undefined));
+    failNext = true;
+    const first = registered('first');
+    const second = registered('second');
+    relay.publishCommitted(await committed(database, [first]));
+    relay.publishCommitted(await committed(database, [second]));
+    await waitFor(async () => ((await outboxSize(database)) === 0 ? true : undefined));
+    expect(await publishedIds(transport, group)).toEqual([first.id, second.id]);
   });
 
   it('keeps retrying while the bus fails, then publishes', async () => {

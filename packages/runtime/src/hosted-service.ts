@@ -47,7 +47,7 @@ export async function openHostedService(def: ServiceDefinition, deps: {
   const { database } = await openServiceDatabase(def, deps.config, logger);
   const relay = createOutboxRelay({ database, transport: deps.transport, logger, metrics: deps.metrics });
   const context = createServiceContext({ name: def.name, database, logger, metrics: deps.metrics, revocations: deps.revocations, responseStreams: deps.responseStreams, pubsub: deps.pubsub, env: deps.env,
-    tokens: { issuer: deps.config.tokens.issuer, audience: deps.config.tokens.audience }, onEventsCommitted: () => relay.notify() });
+    tokens: { issuer: deps.config.tokens.issuer, audience: deps.config.tokens.audience }, onEventsCommitted: (entries) => relay.publishCommitted(entries) });
   const handlers = def.handlers?.(context) ?? {};
   const consumer = Object.keys(handlers).length === 0 ? undefined : createConsumer({
     transport: deps.transport,

@@ -1,11 +1,11 @@
 import type { Logger, Metrics } from '@versaai/kernel';
 import type { Database, PubSub, ResponseStreamStore, RevocationList } from '@versaai/storage';
-import { enqueueEvents, type EventEnvelope } from '@versaai/events';
+import { enqueueEvents, type EventEnvelope, type OutboxEntry } from '@versaai/events';
 import type { ServiceContext } from './service-definition.ts';
 
 /**
- * The context of one hosted service. `transaction` wakes the outbox relay after a commit that
- * enqueued events, so they go out at once instead of at the relay's next sweep.
+ * The context of one hosted service. `transaction` hands the events it enqueued to the outbox
+ * relay right after the commit, so they go out at once instead of at the relay's next sweep.
  */
 export function createServiceContext(opts: {
   name: string;
@@ -17,7 +17,7 @@ export function createServiceContext(opts: {
   pubsub: PubSub;
   env: NodeJS.ProcessEnv;
   tokens: { issuer: string; audience: string };
-  onEventsCommitted: () => void;
+  onEventsCommitted: (entries: OutboxEntry[]) => void;
 }): ServiceContext {
   const { database } = opts;
   return {
@@ -32,14 +32,13 @@ export function createServiceContext(opts: {
     env: opts.env,
     tokens: opts.tokens,
     async transaction(fn) {
-      let enqueued = false;
+      const enqueued: OutboxEntry[] = [];
       const result = await database.db.transaction().execute((trx) =>
         fn(trx, async (events: EventEnvelope[]) => {
           if (events.length === 0) return;
-          await enqueueEvents(trx, events);
-          enqueued = true;
+          enqueued.push(...await enqueueEvents(trx, events));
         }));
-      if (enqueued) opts.onEventsCommitted();
+      if (enqueued.length > 0) opts.onEventsCommitted(enqueued);
       return result;
     },
   };

@@ -19,7 +19,7 @@ async function deliver(env: Record<string, string>) {
   const event = createEvent('auth.password_reset_requested', {
     userId: 'u-1', email: 'ada@example.org', url: `https://chat.example.org/reset-password?token=${TOKEN}`, expiresAt: new Date().toISOString(),
   }, { source: 'auth', key: 'u-1' });
-  await handler(event, { trx: {} as HandlerContext['trx'], logger, publish: async () => {} });
+  await handler(event, { trx: {} as HandlerContext['trx'], logger, publish: async () => {}, afterTransaction: () => {} });
   return { log: lines.join(''), stderr: stderr.join('') };
 }
 

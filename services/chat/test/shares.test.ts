@@ -136,7 +136,7 @@ describeOnBothDialects('chat: share links', (harness) => {
     const hanas = await insertConversation(chat.db, hana.sub, 'Hana');
     const ofHana = (await create(hana, hanas)).json();
     const deleted = createEvent('user.deleted', { userId: gil.sub, deletedAt: new Date().toISOString() }, { source: 'auth', key: gil.sub });
-    await chat.db.transaction().execute((trx) => onUserDeleted(deleted, { trx, logger: chat.platform.logger, publish: async () => {} }));
+    await chat.db.transaction().execute((trx) => onUserDeleted(deleted, { trx, logger: chat.platform.logger, publish: async () => {}, afterTransaction: () => {} }));
     expect(await chat.db.selectFrom('shares').select('id').where('user_id', '=', gil.sub).execute()).toEqual([]);
     expect((await view(kept.shareId)).statusCode).toBe(404);
     expect((await chat.call({ url: '/api/chat/shares', as: gil })).json()).toEqual({ items: [] });

@@ -65,10 +65,23 @@ interface Applied {
   published: boolean;
 }
 
+/** What handlers asked to run once their transaction ends (HandlerContext.afterTransaction). */
+type Settled = Array<(committed: boolean) => void>;
+
+function runSettled(ctx: EntryHandlingContext, callbacks: Settled, committed: boolean): void {
+  for (const callback of callbacks) {
+    try {
+      callback(committed);
+    } catch (error) {
+      ctx.logger.error({ err: error, committed }, 'an after-transaction callback of an event handler failed');
+    }
+  }
+}
+
 /** Inbox row + handler effects, written with `trx`: the caller commits them together. */
-async function applyEvent(ctx: EntryHandlingContext, trx: ServiceDb, runnable: RunnableEntry): Promise<Applied> {
+async function applyEvent(ctx: EntryHandlingContext, trx: ServiceDb, runnable: RunnableEntry, settled: Settled): Promise<Applied> {
   if (!(await recordInbox(trx, ctx.group, runnable.event.id))) return skipDuplicate(ctx, runnable);
-  return runHandler(ctx, trx, runnable);
+  return runHandler(ctx, trx, runnable, settled);
 }
 
 function skipDuplicate(ctx: EntryHandlingContext, runnable: RunnableEntry): Applied {
@@ -77,7 +90,7 @@ function skipDuplicate(ctx: EntryHandlingContext, runnable: RunnableEntry): Appl
 }
 
 /** The handler's effects, after its inbox row was recorded in the same transaction. */
-async function runHandler(ctx: EntryHandlingContext, trx: ServiceDb, runnable: RunnableEntry): Promise<Applied> {
+async function runHandler(ctx: EntryHandlingContext, trx: ServiceDb, runnable: RunnableEntry, settled: Settled): Promise<Applied> {
   const { event, handler } = runnable;
   let published = false;
   const publish = async (events: EventEnvelope[]): Promise<void> => {
@@ -91,6 +104,9 @@ async function runHandler(ctx: EntryHandlingContext, trx: ServiceDb, runnable: R
   const context: HandlerContext = {
     trx,
     publish,
+    afterTransaction: (callback) => {
+      settled.push(callback);
+    },
     // Built on first use: a pino child serialises its bindings at once, and most handlers never log.
     get logger() {
       const logger = ctx.logger.child({ eventId: event.id, type: event.type, correlationId: event.correlationId });
@@ -110,13 +126,16 @@ function succeeded(ctx: EntryHandlingContext, runnable: RunnableEntry, applied: 
 /** One event in its own transaction: a failure affects this event only. */
 export async function runInOwnTransaction(ctx: EntryHandlingContext, runnable: RunnableEntry): Promise<EntryOutcome> {
   let applied: Applied | undefined;
+  const settled: Settled = [];
   try {
     await ctx.database.db.transaction().execute(async (trx) => {
-      applied = await applyEvent(ctx, trx, runnable);
+      applied = await applyEvent(ctx, trx, runnable, settled);
     });
   } catch (error) {
+    runSettled(ctx, settled, false);
     return failed(ctx, runnable, error);
   }
+  runSettled(ctx, settled, true);
   return succeeded(ctx, runnable, applied!);
 }
 
@@ -132,6 +151,7 @@ export async function runInSharedTransaction(ctx: EntryHandlingContext, runnable
   let remaining = runnables;
   while (remaining.length > 0) {
     const results: Applied[] = [];
+    const settled: Settled = [];
     let culprit: { index: number; error: unknown } | undefined;
     try {
       await ctx.database.db.transaction().execute(async (trx) => {
@@ -144,7 +164,7 @@ export async function runInSharedTransaction(ctx: EntryHandlingContext, runnable
             continue;
           }
           try {
-            results.push(await runHandler(ctx, trx, runnable));
+            results.push(await runHandler(ctx, trx, runnable, settled));
           } catch (error) {
             culprit = { index, error };
             throw error;
@@ -152,6 +172,7 @@ export async function runInSharedTransaction(ctx: EntryHandlingContext, runnable
         }
       });
     } catch (error) {
+      runSettled(ctx, settled, false);
       if (!culprit) {
         // Begin or commit failed: nothing of this transaction was applied.
         for (const runnable of remaining) outcomes.set(runnable, await failed(ctx, runnable, error));
@@ -162,6 +183,7 @@ export async function runInSharedTransaction(ctx: EntryHandlingContext, runnable
       remaining = remaining.filter((runnable) => runnable !== failedRunnable);
       continue;
     }
+    runSettled(ctx, settled, true);
     remaining.forEach((runnable, index) => outcomes.set(runnable, succeeded(ctx, runnable, results[index]!)));
     break;
   }

@@ -9,6 +9,13 @@ export interface HandlerContext {
   logger: Logger;
   /** Enqueues follow-up events in the same transaction; causationId and correlationId come from the handled event. */
   publish(events: EventEnvelope[]): Promise<void>;
+  /**
+   * Runs `callback` once the transaction has ended: `committed` is true when the handler's
+   * effects are durable, false when they were rolled back (the event is then delivered again or
+   * re-run in a new transaction). For work that must not start before the commit (e.g. taking
+   * up a row the handler inserted) without waiting for the next poll.
+   */
+  afterTransaction(callback: (committed: boolean) => void): void;
 }
 
 export type EventHandler = (event: EventEnvelope<any>, ctx: HandlerContext) => Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any -- handlers narrow by type

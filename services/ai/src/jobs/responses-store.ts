@@ -28,13 +28,21 @@ export interface ResponseJob {
 export type FinalStatus = 'completed' | 'failed' | 'cancelled';
 const OPEN = ['queued', 'running'];
 
-/** Inserts the job of a message.sent; a redelivered event finds the row and changes nothing. */
-export async function insertJob(db: Db, job: Omit<ResponseJob, 'attempts' | 'quotaDay'>, now = Date.now()): Promise<void> {
-  await db.insertInto('responses').values({
+/** A lease taken with the insert: the row is born claimed by `owner` (its first attempt), as claimJobs would leave it. */
+export interface InsertLease { owner: string; expiresAt: number }
+
+/**
+ * Inserts the job of a message.sent; a redelivered event finds the row and changes nothing.
+ * Returns whether the row is new (only then does `lease` hold).
+ */
+export async function insertJob(db: Db, job: Omit<ResponseJob, 'attempts' | 'quotaDay'>, now = Date.now(), lease?: InsertLease): Promise<boolean> {
+  const result = await db.insertInto('responses').values({
     id: job.id, user_id: job.userId, conversation_id: job.conversationId, message_id: job.messageId,
-    request: JSON.stringify(job.request), status: 'queued', attempts: 0, lease_owner: null, lease_expires_at: 0,
+    request: JSON.stringify(job.request), status: 'queued',
+    attempts: lease ? 1 : 0, lease_owner: lease?.owner ?? null, lease_expires_at: lease?.expiresAt ?? 0,
     created_at: now, updated_at: now,
-  }).onConflict((conflict) => conflict.column('id').doNothing()).execute();
+  }).onConflict((conflict) => conflict.column('id').doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 function toJob(row: Record<string, unknown>): ResponseJob {

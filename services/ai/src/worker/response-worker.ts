@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '@versaai/kernel';
 import type { ServiceContext } from '@versaai/runtime';
 import type { Unsubscribe } from '@versaai/storage';
-import { claimJobs, renewLeases, type ResponseJob } from '../jobs/responses-store.ts';
+import { claimJobs, renewLeases, type InsertLease, type ResponseJob } from '../jobs/responses-store.ts';
 
 export interface ResponseWorkerOptions {
   ctx: ServiceContext;
@@ -41,6 +41,8 @@ export class ResponseWorker {
   readonly owner = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly held = new Map<string, HeldJob>();
   private readonly expected = new Map<string, number>();
+  /** Jobs leased by reserve() whose inserting transaction has not ended yet: they count against the capacity. */
+  private readonly reserved = new Set<string>();
   private expectTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
@@ -80,7 +82,36 @@ export class ResponseWorker {
     }
   }
 
-  /** The message.sent handler inserted this job: claim it as soon as its transaction has committed. */
+  /**
+   * A lease for the job the message.sent handler is about to insert, when this process has room
+   * for it: the row is born claimed by this process and runs as soon as the handler's
+   * transaction commits (intake()), without the claim's round trips. Undefined when full or
+   * stopping: the row is then inserted unclaimed.
+   */
+  reserve(responseId: string): InsertLease | undefined {
+    if (this.stopped || this.held.has(responseId) || this.reserved.has(responseId)) return undefined;
+    if (this.held.size + this.reserved.size >= this.options.capacity) return undefined;
+    this.reserved.add(responseId);
+    return { owner: this.owner, expiresAt: Date.now() + this.options.leaseMs };
+  }
+
+  /**
+   * The transaction of the handler that inserted `job` has ended. A job it inserted with this
+   * process's lease runs at once; any other committed one is claimed like an announced job.
+   */
+  intake(job: ResponseJob, outcome: { committed: boolean; leased: boolean }): void {
+    this.reserved.delete(job.id);
+    if (!outcome.committed) return;
+    if (!outcome.leased) {
+      this.expect(job.id);
+      return;
+    }
+    // Stopping: the lease runs out and a live replica adopts the job.
+    if (this.stopped || this.held.has(job.id)) return;
+    this.launch(job);
+  }
+
+  /** A job exists (inserted and committed) that this process may claim: try at once, then a few more times. */
   expect(responseId: string): void {
     if (this.stopped) return;
     this.expected.set(responseId, 0);

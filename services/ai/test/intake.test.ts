@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@versaai/testing';
+import { jobStatus } from '../src/jobs/responses-store.ts';
+import { startAiPlatform, type AiTestPlatform } from './support/ai-platform.ts';
+import { ScriptedGenerator, scriptedCore } from './support/scripted-generator.ts';
+
+async function leaseOf(ai: AiTestPlatform, responseId: string) {
+  return ai.ctx.db.selectFrom('responses').select(['lease_owner', 'attempts']).where('id', '=', responseId).executeTakeFirst();
+}
+
+async function awaitFinal(ai: AiTestPlatform, responseId: string) {
+  return waitFor(async () => ai.events.find((event) => event.type === 'ai.response.generated' && (event.data as { responseId: string }).responseId === responseId), { timeoutMs: 10_000 });
+}
+
+describe('message.sent intake', () => {
+  const generator = new ScriptedGenerator();
+  let ai: AiTestPlatform;
+
+  beforeAll(async () => {
+    // Room for one job in this process: a second one must wait in the table.
+    ai = await startAiPlatform(scriptedCore(generator), { AI_QUEUE_MAX: '1', AI_QUEUE_MAX_PER_USER: '1', AI_WORKER_SWEEP_INTERVAL: '100ms' });
+  });
+  afterAll(async () => {
+    await ai?.stop();
+  });
+
+  it('inserts the job already leased to this process when it has room, and runs it after the commit', async () => {
+    generator.scripts.set('leased', { tokens: ['a', 'b', 'c', 'd'], tokenDelayMs: 50 });
+    await ai.send({ responseId: 'r-leased', userId: 'u-leased', content: 'leased' });
+    const row = await waitFor(async () => leaseOf(ai, 'r-leased'));
+    // Born claimed: no claim statement had to run for the worker to hold it.
+    expect(row.lease_owner).not.toBeNull();
+    expect(Number(row.attempts)).toBe(1);
+    expect((await awaitFinal(ai, 'r-leased')).data).toMatchObject({ status: 'completed', content: 'abcd' });
+    expect(await jobStatus(ai.ctx.db, 'r-leased')).toEqual({ status: 'completed', attempts: 1 });
+  });
+
+  it('inserts the job unclaimed while this process is full, and runs it once a slot frees up', async () => {
+    generator.scripts.set('slow', { tokens: ['s', 'l', 'o', 'w'], tokenDelayMs: 100 });
+    generator.scripts.set('waiting', { tokens: ['w', 'a', 'i', 't'] });
+    await ai.send({ responseId: 'r-slow', userId: 'u-slow', content: 'slow' });
+    await waitFor(async () => ((await jobStatus(ai.ctx.db, 'r-slow'))?.status === 'running' ? true : undefined));
+    await ai.send({ responseId: 'r-waiting', userId: 'u-waiting', content: 'waiting' });
+    const waiting = await waitFor(async () => leaseOf(ai, 'r-waiting'));
+    expect(waiting).toMatchObject({ lease_owner: null });
+    expect(Number(waiting.attempts)).toBe(0);
+    expect((await awaitFinal(ai, 'r-waiting')).data).toMatchObject({ status: 'completed', content: 'wait' });
+    expect((await awaitFinal(ai, 'r-slow')).data).toMatchObject({ status: 'completed', content: 'slow' });
+    expect(await jobStatus(ai.ctx.db, 'r-waiting')).toEqual({ status: 'completed', attempts: 1 });
+  });
+});
