@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRedisPrefix, requireService, waitFor } from '@versaai/testing';
 import {
@@ -101,3 +102,22 @@ describeContract('redis (two connections, as two processes)', (retentionMs) => {
     },
   };
 }, hasRedis);
+
+describe.skipIf(!hasRedis)('Redis response-stream store: the append script', () => {
+  it('is loaded again when Redis has forgotten it (EVALSHA falls back to EVAL)', async () => {
+    const prefix = createTestRedisPrefix();
+    const store = createRedisResponseStreamStore({ url: prefix.url, prefix: prefix.prefix, retentionMs: 60_000 });
+    const admin = new Redis(prefix.url);
+    try {
+      const ref: ResponseRef = { responseId: `r-${randomBytes(6).toString('hex')}`, conversationId: 'c', userId: 'u' };
+      await store.append(ref, [{ type: 'delta', text: 'before ' }]);
+      await admin.script('FLUSH');
+      expect((await store.append(ref, [{ type: 'delta', text: 'after' }])).map((entry) => entry.seq)).toEqual([2]);
+      expect((await store.read(ref.responseId)).map((entry) => entry.event)).toEqual([{ type: 'delta', text: 'before ' }, { type: 'delta', text: 'after' }]);
+    } finally {
+      admin.disconnect();
+      await store.close();
+      await prefix.cleanup();
+    }
+  });
+});

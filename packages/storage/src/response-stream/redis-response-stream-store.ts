@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createRedisPubSub } from '../pubsub/redis-pubsub.ts';
 import type { ResponseRef, ResponseStreamEvent, ResponseStreamStore, StreamEntry, UserStreamListener } from './response-stream-store.ts';
@@ -29,6 +30,12 @@ redis.call('PUBLISH', ARGV[3], '{"ref":' .. ARGV[2] .. ',"first":' .. first .. '
 return first
 `;
 
+const APPEND_SCRIPT_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
+
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
+}
+
 interface Published {
   ref: ResponseRef;
   first: number;
@@ -59,11 +66,18 @@ export function createRedisResponseStreamStore(opts: RedisResponseStreamStoreOpt
       if (events.length === 0) return [];
       const at = Date.now();
       const refJson = JSON.stringify({ responseId: ref.responseId, conversationId: ref.conversationId, userId: ref.userId });
-      const first = await client.eval(
-        APPEND_SCRIPT, 2, streamKey(ref.responseId), refKey(ref.responseId),
+      const args = [
+        streamKey(ref.responseId), refKey(ref.responseId),
         String(opts.retentionMs), refJson, opts.prefix + userChannel(ref.userId), String(at),
         ...events.map((event) => JSON.stringify(event)),
-      ) as number;
+      ];
+      // By digest: every delta of every response comes through here, and EVAL would send and
+      // hash the whole script each time inside Redis's one thread, ahead of the publish.
+      const first = await client.evalsha(APPEND_SCRIPT_SHA, 2, ...args).catch((error: unknown) => {
+        // The script cache is empty after a Redis restart or failover: EVAL loads it again.
+        if (!isNoScript(error)) throw error;
+        return client.eval(APPEND_SCRIPT, 2, ...args);
+      }) as number;
       return toEntries(first, at, events);
     },
     async read(responseId, afterSeq = 0) {
