@@ -5,7 +5,7 @@ import { LIMITS, UNFINISHED_MESSAGE_STATUSES, type Conversation, type Message, t
 import { nowIso, notify, type ChatDeps } from '../chat-deps.ts';
 import { conversationsRepository } from '../conversations/conversations-repository.ts';
 import { conversationNotFound, invalidParent, messageNotEditable, messageNotFound, responseInProgress, responseNotFound } from '../problems.ts';
-import type { Db } from '../rows.ts';
+import { iso, type Db } from '../rows.ts';
 import { checkContent } from '../text-checks.ts';
 import { newMessageRow, toMessage, type MessageRow } from './message-row.ts';
 import { messagesRepository } from './messages-repository.ts';
@@ -17,14 +17,18 @@ export interface RegenerateBody { model?: string; parameters?: GenerationParamet
 
 type Turn = { role: 'user' | 'assistant' | 'system'; content: string };
 
+/** What the model sees of a path: an answer still being written has nothing to show yet; a failed or cancelled one keeps what it said. */
+function turnsOf(messages: Message[]): Turn[] {
+  return messages
+    .filter((message) => message.content !== '' && !(UNFINISHED_MESSAGE_STATUSES as readonly string[]).includes(message.status))
+    .map((message) => ({ role: message.role, content: message.content }));
+}
+
 /** The turns the model sees before a new message: the path ending at `parentId`, the last LIMITS.historyTurns, oldest first. */
 async function historyUpTo(db: Db, conversationId: string, parentId: string | null): Promise<Turn[]> {
   if (parentId === null) return [];
   const { messages } = await messagesRepository.pathEndingAt(db, conversationId, parentId, LIMITS.historyTurns);
-  // An answer still being written has nothing to show yet; a failed or cancelled one keeps what it said.
-  return messages
-    .filter((message) => message.content !== '' && !(UNFINISHED_MESSAGE_STATUSES as readonly string[]).includes(message.status))
-    .map((message) => ({ role: message.role, content: message.content }));
+  return turnsOf(messages);
 }
 
 /** The conversation, locked until commit on PostgreSQL, so concurrent sends to it take turns moving its active branch. */
@@ -43,6 +47,8 @@ interface Created { accepted: SendAccepted; messages: Message[]; conversation: C
  */
 async function insertExchange(deps: ChatDeps, trx: Db, publish: Publish, userId: string, conversation: Conversation, exchange: {
   question: { existing: Message } | { content: string; parentId: string | null };
+  /** The turns before the question, when the caller has read them already. */
+  history?: Turn[];
   model?: string;
   parameters?: GenerationParameters;
 }): Promise<Created> {
@@ -58,7 +64,7 @@ async function insertExchange(deps: ChatDeps, trx: Db, publish: Publish, userId:
   }
   const responseId = uuidv7();
   rows.push(newMessageRow({ id: responseId, conversationId: conversation.id, userId, parentId: question.id, role: 'assistant', content: '', status: 'pending', model: exchange.model, now }));
-  const history = await historyUpTo(trx, conversation.id, question.parentId);
+  const history = exchange.history ?? await historyUpTo(trx, conversation.id, question.parentId);
   await messagesRepository.insert(trx, rows);
   await conversationsRepository.update(trx, userId, conversation.id, { activeLeafId: responseId, lastMessageAt: now }, now);
   await publish([createEvent('message.sent', {
@@ -76,7 +82,8 @@ async function insertExchange(deps: ChatDeps, trx: Db, publish: Publish, userId:
   return {
     accepted: { conversationId: conversation.id, messageId: question.id, responseId },
     messages: rows.map(toMessage),
-    conversation: (await conversationsRepository.find(trx, userId, conversation.id))!,
+    // The row is locked (or SQLite's one writer holds it) since it was read: the update above is all that changed.
+    conversation: { ...conversation, activeLeafId: responseId, lastMessageAt: iso(now), updatedAt: iso(now) },
   };
 }
 
@@ -92,12 +99,15 @@ export async function sendMessage(deps: ChatDeps, userId: string, conversationId
   const created = await deps.transaction(async (trx, publish) => {
     const conversation = await lockedConversation(deps, trx, userId, conversationId);
     const parentId = body.parentId ?? conversation.activeLeafId;
+    let history: Turn[] = [];
     if (parentId !== null) {
-      const parent = await messagesRepository.find(trx, userId, conversationId, parentId);
-      if (!parent) throw messageNotFound();
-      if (parent.role === 'user') throw invalidParent();
+      // The parent is the last message of its path: one statement checks it and reads the history.
+      const path = await messagesRepository.ownedPathEndingAt(trx, userId, conversationId, parentId, LIMITS.historyTurns);
+      if (!path) throw messageNotFound();
+      if (path.at(-1)!.role === 'user') throw invalidParent();
+      history = turnsOf(path);
     }
-    return insertExchange(deps, trx, publish, userId, conversation, { question: { content, parentId }, model: body.model, parameters: body.parameters });
+    return insertExchange(deps, trx, publish, userId, conversation, { question: { content, parentId }, history, model: body.model, parameters: body.parameters });
   });
   return announce(deps, userId, created);
 }

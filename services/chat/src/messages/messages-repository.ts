@@ -84,6 +84,16 @@ export const messagesRepository = {
     return { messages, reachesRoot: messages.length === 0 || messages[0]!.parentId === null };
   },
 
+  /**
+   * pathEndingAt in one statement with find(): undefined unless `fromId` is one of `userId`'s
+   * messages in the conversation (it is the path's last message).
+   */
+  async ownedPathEndingAt(db: Db, userId: string, conversationId: string, fromId: string, limit: number): Promise<Message[] | undefined> {
+    const { rows } = await ancestorsQuery(conversationId, fromId, limit).execute(db);
+    if (rows[0]?.user_id !== userId) return undefined;
+    return rows.map(toMessage).reverse();
+  },
+
   /** The children of each given parent (null: the conversation's first messages), oldest first. */
   async siblingGroups(db: Db, conversationId: string, parentIds: readonly (string | null)[]): Promise<SiblingGroup[]> {
     const ids = [...new Set(parentIds.filter((id): id is string => id !== null))];
