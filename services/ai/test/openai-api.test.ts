@@ -93,6 +93,32 @@ describe('OpenAI-compatible /v1 with the official openai SDK', () => {
     expect(Number(error.headers?.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('a quota spent by another process since this one last asked the store: the started call is stopped and refused', async () => {
+    generator.scripts.set('spent elsewhere', { tokens: ['Never', ' seen'], tokenDelayMs: 5 });
+    const openai = await client('u-elsewhere');
+    // The first of the day reserves before the call (this process knows nothing yet) and learns 1 of 3 is used.
+    await openai.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: 'spent elsewhere' }] });
+    // Another replica answers two more meanwhile: the store is full, this process still sees room.
+    const today = new Date().toISOString().slice(0, 10);
+    await ai.ctx.db.updateTable('ai_quota_counters').set({ messages: 3 }).where('user_id', '=', 'u-elsewhere').where('day', '=', today).execute();
+
+    for (const stream of [true, false]) {
+      const refused = await openai.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: 'spent elsewhere' }], stream })
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+      expect((refused as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('AI_QUOTA_EXCEEDED');
+    }
+    const calls = generator.calls.filter((call) => call.request.userId === 'u-elsewhere');
+    // The first refusal had started its call (the view said room) and stopped it; the second knew better.
+    expect(calls).toHaveLength(2);
+    await calls[1]!.settled;
+    expect(calls[1]!.aborted).toBe(true);
+    const counters = await ai.ctx.db.selectFrom('ai_quota_counters').select(['messages']).where('user_id', '=', 'u-elsewhere').executeTakeFirst();
+    expect(Number(counters!.messages)).toBe(3);
+    const usage = await ai.ctx.db.selectFrom('ai_usage').select('id').where('user_id', '=', 'u-elsewhere').execute();
+    expect(usage).toHaveLength(1);
+  });
+
   it('identical temperature-0 requests make one upstream call (single-flight) and are cached', async () => {
     generator.scripts.set('cache me', { tokens: ['Cached', ' once'], tokenDelayMs: 20 });
     const openai = await client('u-flight');

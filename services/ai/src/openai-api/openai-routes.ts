@@ -6,7 +6,9 @@ import type { ServiceContext } from '@versaai/runtime';
 import type { ChatMessage, GenerationSink } from '../generation/types.ts';
 import { isCacheable } from '../cache/cache-key.ts';
 import { QueueFullError } from '../admission/queue-full.ts';
-import { quotaExceeded, releaseMessage, reserveMessage } from '../quota/quota-store.ts';
+import type { Plan } from '../quota/plans.ts';
+import { QuotaHeadroom } from '../quota/quota-headroom.ts';
+import { quotaExceeded, releaseMessage, takeMessage, type QuotaCounters } from '../quota/quota-store.ts';
 import { utcDay } from '../quota/utc-day.ts';
 import { executeGeneration, type ExecutionOutput } from '../worker/execute-generation.ts';
 import type { GenerationCore } from '../worker/generation-core.ts';
@@ -35,6 +37,19 @@ function toMessages(body: ChatCompletionBody): ChatMessage[] {
 export async function openAiRoutes(app: FastifyInstance, ctx: ServiceContext, pipeline: Pipeline, core: () => GenerationCore): Promise<void> {
   app.setErrorHandler(sendOpenAiError);
   const startedAt = Math.floor(Date.now() / 1000);
+  const headroom = new QuotaHeadroom();
+  /** One reservation in the store; what it answers also updates this process's view. */
+  const reserve = async (userId: string, plan: Plan, day: string, begun: boolean): Promise<boolean> => {
+    let counters: QuotaCounters | undefined;
+    try {
+      counters = await takeMessage(ctx.db, userId, plan, day);
+    } catch (error) {
+      if (begun) headroom.settle(userId, day, plan, undefined, true);
+      throw error;
+    }
+    headroom.settle(userId, day, plan, counters, begun);
+    return counters !== undefined;
+  };
 
   app.get('/v1/models', { onRequest: authenticate({ scope: 'ai:use' }) }, async (request) => {
     const plan = pipeline.planOf(request.identity!.userId);
@@ -53,16 +68,43 @@ export async function openAiRoutes(app: FastifyInstance, ctx: ServiceContext, pi
     const plan = pipeline.planOf(userId);
     const model = pipeline.execution.generator.resolve(body.model, plan.name);
     const day = utcDay();
-    if (!await reserveMessage(ctx.db, userId, plan, day)) {
+    const controller = new AbortController();
+    const refused = (): never => {
       pipeline.metrics.quotaRefusals.inc({ plan: plan.name });
       throw quotaExceeded(plan);
+    };
+    const speculative = headroom.hasRoom(userId, day, plan);
+    let reservation: Promise<boolean>;
+    if (speculative) {
+      // The store's last word leaves room: the reservation runs once the upstream request is
+      // written (on SQLite it holds the thread), and nothing reaches the client before it holds.
+      // undici writes on a reused keep-alive socket from a setImmediate of its own (it first
+      // lets the socket report a close), queued after this one: hence two turns, not one.
+      headroom.begin(userId, day);
+      reservation = new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve))).then(() => reserve(userId, plan, day, true));
+    } else {
+      if (!await reserve(userId, plan, day, false)) refused();
+      reservation = Promise.resolve(true);
     }
+    const reserved = reservation.catch(() => false);
+    /** Before the first byte to the client: the quota holds, or the call is stopped and refused. */
+    const confirmQuota = async (): Promise<void> => {
+      let held: boolean;
+      try {
+        held = await reservation;
+      } catch (error) {
+        controller.abort(new Error('the quota could not be reserved'));
+        throw error;
+      }
+      if (held) return;
+      controller.abort(new Error('the daily quota is used up'));
+      refused();
+    };
 
     const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
     const created = Math.floor(Date.now() / 1000);
     const temperature = body.temperature ?? undefined;
     const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
-    const controller = new AbortController();
     // The client went away before the answer was complete: stop the upstream call.
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) controller.abort(new Error('client closed the connection'));
@@ -93,15 +135,32 @@ export async function openAiRoutes(app: FastifyInstance, ctx: ServiceContext, pi
       signal: controller.signal,
       source: 'api',
     });
-    const accounted = execution.then((output) => accountCompletion(ctx, { id, userId, day, result: output.result, cached: output.cached })
-      .catch((error: unknown) => request.log.error({ err: error }, 'could not record the usage of a completion')), async (error: unknown) => {
+    const accounted = execution.then(async (output) => {
+      // Refused by the store after the call began: not answered, so nothing to account.
+      if (!await reserved) return;
+      try {
+        await accountCompletion(ctx, { id, userId, day, result: output.result, cached: output.cached });
+        if (!output.cached) headroom.charged(userId, day, output.result.usage.promptTokens + output.result.usage.completionTokens);
+      } catch (error) {
+        request.log.error({ err: error }, 'could not record the usage of a completion');
+      }
+    }, async (error: unknown) => {
       // Shed by the queue: the message was not answered, so it does not count against the quota.
-      if (error instanceof QueueFullError) await releaseMessage(ctx.db, userId, day).catch(() => {});
+      if (error instanceof QueueFullError && await reserved) {
+        await releaseMessage(ctx.db, userId, day).catch(() => {});
+        headroom.released(userId, day);
+      }
     });
 
     if (!body.stream) {
-      const { result } = await execution;
+      let output: ExecutionOutput;
+      try {
+        output = await execution;
+      } finally {
+        await confirmQuota();
+      }
       await accounted;
+      const { result } = output;
       if (result.status !== 'completed') throw generationFailure(result);
       return reply.type('application/json').send({
         id, object: 'chat.completion', created, model: model.id, system_fingerprint: null,
@@ -122,7 +181,12 @@ export async function openAiRoutes(app: FastifyInstance, ctx: ServiceContext, pi
       }
       stream.end();
     };
-    const first = await Promise.race([streamStarted.then(() => undefined), execution]);
+    let first: ExecutionOutput | undefined;
+    try {
+      first = await Promise.race([streamStarted.then(() => undefined), execution]);
+    } finally {
+      await confirmQuota();
+    }
     if (first && !stream) {
       // Ended before any text: a failure is an HTTP error; an empty answer is a stream of its own.
       if (first.result.status === 'failed') throw generationFailure(first.result);
