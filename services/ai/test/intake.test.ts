@@ -5,7 +5,12 @@ import { startAiPlatform, type AiTestPlatform } from './support/ai-platform.ts';
 import { ScriptedGenerator, scriptedCore } from './support/scripted-generator.ts';
 
 async function leaseOf(ai: AiTestPlatform, responseId: string) {
-  return ai.ctx.db.selectFrom('responses').select(['lease_owner', 'attempts']).where('id', '=', responseId).executeTakeFirst();
+  return ai.ctx.db.selectFrom('responses').select(['lease_owner', 'attempts', 'status']).where('id', '=', responseId).executeTakeFirst();
+}
+
+async function messagesCounted(ai: AiTestPlatform, userId: string): Promise<number> {
+  const row = await ai.ctx.db.selectFrom('ai_quota_counters').select('messages').where('user_id', '=', userId).executeTakeFirst();
+  return Number(row?.messages ?? 0);
 }
 
 async function awaitFinal(ai: AiTestPlatform, responseId: string) {
@@ -31,8 +36,24 @@ describe('message.sent intake', () => {
     // Born claimed: no claim statement had to run for the worker to hold it.
     expect(row.lease_owner).not.toBeNull();
     expect(Number(row.attempts)).toBe(1);
+    expect(row.status).toBe('running');
     expect((await awaitFinal(ai, 'r-leased')).data).toMatchObject({ status: 'completed', content: 'abcd' });
     expect(await jobStatus(ai.ctx.db, 'r-leased')).toEqual({ status: 'completed', attempts: 1 });
+  });
+
+  it('takes the message from the quota with the insert, and gives it back when the answer never reached the model', async () => {
+    generator.scripts.set('counted', { tokens: ['o', 'k'] });
+    await ai.send({ responseId: 'r-counted', userId: 'u-counted', content: 'counted' });
+    expect((await awaitFinal(ai, 'r-counted')).data).toMatchObject({ status: 'completed' });
+    expect(await messagesCounted(ai, 'u-counted')).toBe(1);
+    await ai.ctx.responseStreams.requestCancel('r-cancelled-early');
+    await ai.send({ responseId: 'r-cancelled-early', userId: 'u-counted' });
+    expect((await awaitFinal(ai, 'r-cancelled-early')).data).toMatchObject({ status: 'cancelled' });
+    await ai.send({ responseId: 'r-no-model', userId: 'u-counted', model: 'nope' });
+    expect((await awaitFinal(ai, 'r-no-model')).data).toMatchObject({ status: 'failed', errorCode: 'AI_MODEL_UNKNOWN' });
+    expect(await messagesCounted(ai, 'u-counted')).toBe(1);
+    const usage = await ai.ctx.db.selectFrom('ai_usage').select('id').where('user_id', '=', 'u-counted').execute();
+    expect(usage.map((row) => row.id)).toEqual(['r-counted']);
   });
 
   it('inserts the job unclaimed while this process is full, and runs it once a slot frees up', async () => {

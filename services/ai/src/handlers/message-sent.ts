@@ -1,4 +1,4 @@
-import type { EventData, EventEnvelope, EventHandler } from '@versaai/events';
+import type { EventData, EventEnvelope, EventHandler, HandlerContext } from '@versaai/events';
 import { insertJob, type InsertLease, type ResponseJob } from '../jobs/responses-store.ts';
 
 type MessageSent = EventData<'message.sent'>;
@@ -8,13 +8,20 @@ export interface IntakeWorker {
   intake(job: ResponseJob, outcome: { committed: boolean; leased: boolean }): void;
 }
 
+export interface IntakeQuota {
+  /** Takes one message of the user's daily quota in `trx`: the day it counts for, or undefined when none is left. */
+  take(trx: HandlerContext['trx'], userId: string): Promise<string | undefined>;
+  giveBack(trx: HandlerContext['trx'], userId: string, day: string): Promise<void>;
+}
+
 /**
  * Turns a sent message into a response job, in the handler's transaction: the event is acked
  * once the job exists, and generation runs in the worker (never inside this transaction).
- * When the worker has room the row is inserted already leased to it, and handed to it once the
- * transaction has committed. A redelivered event finds the row and changes nothing.
+ * When the worker has room the row is inserted already leased to it and started (its message
+ * taken from the quota in the same transaction, one commit for both), and handed to the worker
+ * once the transaction has committed. A redelivered event finds the row and changes nothing.
  */
-export function onMessageSent(worker: IntakeWorker): EventHandler {
+export function onMessageSent(worker: IntakeWorker, quota: IntakeQuota): EventHandler {
   return async (event: EventEnvelope<MessageSent>, { trx, logger, afterTransaction }) => {
     // v1 (before responses were pre-created by chat) names no response to fill: nothing to answer into.
     if (event.version < 2) {
@@ -42,7 +49,11 @@ export function onMessageSent(worker: IntakeWorker): EventHandler {
     let leased = false;
     // Registered before the insert so a failing insert still gives the reservation back.
     afterTransaction((committed) => worker.intake(job, { committed, leased }));
-    const inserted = await insertJob(trx, job, Date.now(), lease);
+    // Over quota: inserted unstarted, and the run refuses it with the usual outcome.
+    const quotaDay = lease ? await quota.take(trx, job.userId) : undefined;
+    const inserted = await insertJob(trx, job, Date.now(), lease && { ...lease, ...(quotaDay ? { quotaDay } : {}) });
     leased = inserted && lease !== undefined;
+    if (quotaDay && !inserted) await quota.giveBack(trx, job.userId, quotaDay);
+    if (leased && quotaDay) Object.assign(job, { quotaDay, startedAtIntake: true });
   };
 }

@@ -23,13 +23,22 @@ export interface ResponseJob {
   request: JobRequest;
   attempts: number;
   quotaDay: string | null;
+  /**
+   * Its message was taken from the quota and the row marked running when it was inserted
+   * (already leased to this process): the run skips that transaction, and gives the message
+   * back if it ends without calling the model.
+   */
+  startedAtIntake?: boolean;
 }
 
 export type FinalStatus = 'completed' | 'failed' | 'cancelled';
 const OPEN = ['queued', 'running'];
 
-/** A lease taken with the insert: the row is born claimed by `owner` (its first attempt), as claimJobs would leave it. */
-export interface InsertLease { owner: string; expiresAt: number }
+/**
+ * A lease taken with the insert: the row is born claimed by `owner` (its first attempt), as
+ * claimJobs would leave it, and with `quotaDay` also started, as markStarted would leave it.
+ */
+export interface InsertLease { owner: string; expiresAt: number; quotaDay?: string }
 
 /**
  * Inserts the job of a message.sent; a redelivered event finds the row and changes nothing.
@@ -38,7 +47,7 @@ export interface InsertLease { owner: string; expiresAt: number }
 export async function insertJob(db: Db, job: Omit<ResponseJob, 'attempts' | 'quotaDay'>, now = Date.now(), lease?: InsertLease): Promise<boolean> {
   const result = await db.insertInto('responses').values({
     id: job.id, user_id: job.userId, conversation_id: job.conversationId, message_id: job.messageId,
-    request: JSON.stringify(job.request), status: 'queued',
+    request: JSON.stringify(job.request), status: lease?.quotaDay ? 'running' : 'queued', quota_day: lease?.quotaDay ?? null,
     attempts: lease ? 1 : 0, lease_owner: lease?.owner ?? null, lease_expires_at: lease?.expiresAt ?? 0,
     created_at: now, updated_at: now,
   }).onConflict((conflict) => conflict.column('id').doNothing()).executeTakeFirst();

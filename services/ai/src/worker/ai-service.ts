@@ -50,6 +50,9 @@ export function createAiService(options: AiServiceOptions): ServiceDefinition {
     async rootRoutes(app, ctx) {
       await openAiRoutes(app, ctx, pipelineOf(ctx), coreOf(ctx));
     },
-    handlers: (ctx) => ({ 'message.sent': onMessageSent(pipelineOf(ctx).worker) }),
+    handlers: (ctx) => {
+      const pipeline = pipelineOf(ctx);
+      return { 'message.sent': onMessageSent(pipeline.worker, pipeline.intakeQuota) };
+    },
   });
 }

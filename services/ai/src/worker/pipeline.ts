@@ -3,7 +3,10 @@ import type { Generator } from '../generation/types.ts';
 import { AdmissionQueue } from '../admission/admission-queue.ts';
 import { ResponseCache } from '../cache/response-cache.ts';
 import { createAiMetrics, type AiMetrics } from '../metrics/ai-metrics.ts';
+import type { IntakeQuota } from '../handlers/message-sent.ts';
 import type { Plan } from '../quota/plans.ts';
+import { releaseMessage, reserveMessage } from '../quota/quota-store.ts';
+import { utcDay } from '../quota/utc-day.ts';
 import type { ExecutionDeps } from './execute-generation.ts';
 import { parsePipelineConfig, type PipelineConfig } from './pipeline-config.ts';
 import { ResponseWorker } from './response-worker.ts';
@@ -18,6 +21,8 @@ export interface Pipeline {
   worker: ResponseWorker;
   /** The plan of a user; every user has the default plan until the payments service feeds plans in. */
   planOf(userId: string): Plan;
+  /** The quota as the message.sent handler takes it for the jobs it starts. */
+  intakeQuota: IntakeQuota;
   /** The generator is only known once the routes are mounted (the registry loads from the database). */
   execution: ExecutionDeps;
   start(generator: Generator): Promise<void>;
@@ -47,6 +52,13 @@ export function createPipeline(ctx: ServiceContext, config: PipelineConfig = par
   const cache = new ResponseCache({ maxEntries: config.cache.maxEntries, ttlMs: config.cache.ttlMs });
   const defaultPlan = config.plans.get(config.defaultPlan)!;
   const planOf = (): Plan => defaultPlan;
+  const intakeQuota: IntakeQuota = {
+    async take(trx, userId) {
+      const day = utcDay();
+      return await reserveMessage(trx, userId, planOf(), day) ? day : undefined;
+    },
+    giveBack: (trx, userId, day) => releaseMessage(trx, userId, day),
+  };
   const execution: ExecutionDeps = { generator: NO_GENERATOR, queue, cache, metrics };
   const logger = ctx.logger.child({ component: 'ai-worker' });
   let runDeps: RunResponseDeps | undefined;
@@ -60,7 +72,7 @@ export function createPipeline(ctx: ServiceContext, config: PipelineConfig = par
     run: (job, signal) => runResponse(runDeps!, job, signal),
   });
   return {
-    config, queue, cache, metrics, worker, planOf, execution,
+    config, queue, cache, metrics, worker, planOf, intakeQuota, execution,
     async start(generator) {
       execution.generator = generator;
       runDeps = { ...execution, ctx, logger, owner: worker.owner, maxAttempts: config.worker.maxAttempts, stream: config.stream, planOf };

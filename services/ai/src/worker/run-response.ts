@@ -60,6 +60,9 @@ export async function runResponse(deps: RunResponseDeps, job: ResponseJob, signa
   let result: GenerationResult;
   let model: ResolvedModel | undefined;
   let cached = false;
+  // A job started at intake holds its message of the quota already; it gives it back (with the
+  // final status, atomically) unless it got as far as the model, as if it had never taken it.
+  let reachedModel = false;
   if (recovered) {
     logger.info('the previous attempt streamed the whole answer before dying: finishing it from the stream');
     result = recovered;
@@ -79,7 +82,7 @@ export async function runResponse(deps: RunResponseDeps, job: ResponseJob, signa
       const resolved = model;
       // The quota is charged once per job, whatever the number of attempts; one write transaction.
       const day = utcDay();
-      const admitted = await ctx.transaction(async (trx) => {
+      const admitted = job.startedAtIntake || await ctx.transaction(async (trx) => {
         if (job.quotaDay === null) {
           if (!await reserveMessage(trx, job.userId, plan, day)) return false;
           job.quotaDay = day;
@@ -91,6 +94,7 @@ export async function runResponse(deps: RunResponseDeps, job: ResponseJob, signa
         deps.metrics.quotaRefusals.inc({ plan: plan.name });
         result = failure({ id: resolved.id, provider: resolved.provider }, 'AI_QUOTA_EXCEEDED');
       } else {
+        reachedModel = true;
         try {
           ({ result, cached } = await executeGeneration(deps, {
             request: { model: resolved.id, messages: job.request.messages, temperature: job.request.temperature, maxTokens: job.request.maxTokens, userId: job.userId, plan: plan.name },
@@ -125,7 +129,9 @@ export async function runResponse(deps: RunResponseDeps, job: ResponseJob, signa
 
   const published = await ctx.transaction(async (trx, publish) => {
     if (!await finalizeJob(trx, job.id, deps.owner, result.status)) return false;
-    if (job.quotaDay) {
+    if (job.startedAtIntake && !reachedModel) {
+      await releaseMessage(trx, job.userId, job.quotaDay!);
+    } else if (job.quotaDay) {
       await recordUsage(trx, { id: job.id, userId: job.userId, day: job.quotaDay, source: 'chat', result, cached });
       if (!cached) await chargeTokens(trx, job.userId, job.quotaDay, result.usage.promptTokens + result.usage.completionTokens);
     }
