@@ -1,9 +1,11 @@
 import type { MeDocument } from './me.ts';
 import { defaultPreferences } from './preferences.ts';
 import { preferencesRepository, toPreferences, type PreferencesRow } from './preferences-repository.ts';
-import { profilesRepository, toProfile, type ProfileRow } from './profiles-repository.ts';
+import type { Role } from '@versaai/identity';
+import type { Locale, UserStatus } from './profile.ts';
+import { profilesRepository, type ProfileRow } from './profiles-repository.ts';
 import { reusableQuery } from '@versaai/storage';
-import type { Db } from './rows.ts';
+import { iso, type Db } from './rows.ts';
 
 type MeRow = ProfileRow & { [K in keyof PreferencesRow as `p_${K}`]: PreferencesRow[K] | null };
 
@@ -21,11 +23,24 @@ const selectMe = reusableQuery((db: Db, userId: string) => db
 
 function meDocumentOf(row: MeRow | undefined): MeDocument | undefined {
   if (!row) return undefined;
-  const preferences = row.p_user_id === null ? defaultPreferences() : toPreferences({
-    user_id: row.p_user_id, default_model: row.p_default_model, theme: row.p_theme!, notify_email: row.p_notify_email!,
-    notify_slack: row.p_notify_slack!, notify_push: row.p_notify_push!, notify_in_app: row.p_notify_in_app!,
-  });
-  return { ...toProfile(row), preferences };
+  // One object literal, not `{ ...toProfile(row), preferences }`: adding a property to a spread
+  // copy built a new hidden class on every call (seen in profiles of GET /me).
+  return {
+    userId: row.user_id,
+    email: row.email,
+    displayName: row.display_name,
+    avatarUrl: row.avatar_url,
+    locale: row.locale as Locale | null,
+    timeZone: row.time_zone,
+    role: row.role as Role,
+    status: row.status as UserStatus,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    preferences: row.p_user_id === null ? defaultPreferences() : toPreferences({
+      user_id: row.p_user_id, default_model: row.p_default_model, theme: row.p_theme!, notify_email: row.p_notify_email!,
+      notify_slack: row.p_notify_slack!, notify_push: row.p_notify_push!, notify_in_app: row.p_notify_in_app!,
+    }),
+  };
 }
 
 async function findForUpdate(db: Db, userId: string): Promise<MeDocument | undefined> {
