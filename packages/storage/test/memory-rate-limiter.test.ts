@@ -11,6 +11,16 @@ describeRateLimiterContract('memory (fake clock)', async () => {
   };
 });
 
+describeRateLimiterContract('memory through takeNow (fake clock)', async () => {
+  let now = 1_700_000_000_000;
+  const memory = createMemoryRateLimiter({ now: () => now });
+  return {
+    limiter: { take: async (key, rule) => memory.takeNow!(key, rule), close: () => memory.close() },
+    advance: async (ms) => { now += ms; },
+    close: async () => {},
+  };
+});
+
 describe('createMemoryRateLimiter', () => {
   it('has no double burst at what would be a window edge', async () => {
     let now = 999;

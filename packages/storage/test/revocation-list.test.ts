@@ -48,6 +48,12 @@ describeRevocationContract('memory', () => {
   return { list, peer: list, close: () => list.close() };
 });
 
+describeRevocationContract('memory, checked through isRevokedNow', () => {
+  const memory = createMemoryRevocationList({ sweepIntervalMs: 10 });
+  const list = { ...memory, isRevoked: async (id: string) => memory.isRevokedNow!(id) };
+  return { list, peer: memory, close: () => memory.close() };
+});
+
 describeRevocationContract('redis (two clients, one list)', () => {
   const redis = createTestRedisPrefix();
   const list = createRedisRevocationList({ url: redis.url, prefix: redis.prefix });

@@ -1,5 +1,5 @@
 import { gcra } from './gcra.ts';
-import { assertValidRule, type RateLimiter } from './rate-limiter.ts';
+import { assertValidRule, type RateLimiter, type RateLimitResult, type RateLimitRule } from './rate-limiter.ts';
 
 export interface MemoryRateLimiterOptions {
   /** Clock in ms; tests inject one. */
@@ -31,15 +31,20 @@ export function createMemoryRateLimiter(opts: MemoryRateLimiterOptions = {}): Me
     for (const [key, tatUs] of tats) if (tatUs <= nowUs) tats.delete(key);
   }
 
+  function takeNow(key: string, rule: RateLimitRule): RateLimitResult {
+    assertValidRule(rule);
+    const nowMs = now();
+    sweep(nowMs);
+    const decision = gcra(tats.get(key), nowMs * 1000, rule);
+    if (decision.newTatUs !== undefined) tats.set(key, decision.newTatUs);
+    return decision.result;
+  }
+
   return {
     async take(key, rule) {
-      assertValidRule(rule);
-      const nowMs = now();
-      sweep(nowMs);
-      const decision = gcra(tats.get(key), nowMs * 1000, rule);
-      if (decision.newTatUs !== undefined) tats.set(key, decision.newTatUs);
-      return decision.result;
+      return takeNow(key, rule);
     },
+    takeNow,
     async close() {
       tats.clear();
     },

@@ -18,6 +18,8 @@ export interface RateLimitResult {
  */
 export interface RateLimiter {
   take(key: string, rule: RateLimitRule): Promise<RateLimitResult>;
+  /** The same count without waiting, where the budgets live in this process's memory (absent on shared limiters). */
+  takeNow?(key: string, rule: RateLimitRule): RateLimitResult;
   close(): Promise<void>;
 }
 

@@ -18,6 +18,13 @@ export function createMemoryRevocationList(opts: MemoryRevocationListOptions = {
     for (const [id, expiresAt] of expiries) if (expiresAt <= nowMs) expiries.delete(id);
   }
 
+  function isRevokedNow(id: string): boolean {
+    const nowMs = now();
+    sweep(nowMs);
+    const expiresAt = expiries.get(id);
+    return expiresAt !== undefined && expiresAt > nowMs;
+  }
+
   return {
     async revoke(ids, ttlMs) {
       assertValidTtl(ttlMs);
@@ -25,11 +32,9 @@ export function createMemoryRevocationList(opts: MemoryRevocationListOptions = {
       for (const id of ids) expiries.set(id, Math.max(expiries.get(id) ?? 0, expiresAt));
     },
     async isRevoked(id) {
-      const nowMs = now();
-      sweep(nowMs);
-      const expiresAt = expiries.get(id);
-      return expiresAt !== undefined && expiresAt > nowMs;
+      return isRevokedNow(id);
     },
+    isRevokedNow,
     async close() {
       expiries.clear();
     },

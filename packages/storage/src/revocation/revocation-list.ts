@@ -6,6 +6,11 @@
 export interface RevocationList {
   revoke(ids: readonly string[], ttlMs: number): Promise<void>;
   isRevoked(id: string): Promise<boolean>;
+  /**
+   * The same answer without waiting, where the list lives in this process's memory (absent
+   * on shared lists). Lets the edge decide a request with no promise at all.
+   */
+  isRevokedNow?(id: string): boolean;
   close(): Promise<void>;
 }
 
