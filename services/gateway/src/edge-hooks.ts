@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Identity } from '@versaai/identity';
 import type { GatewayRoute } from './route-table.ts';
-import { matchRoute } from './match-route.ts';
+import { pathOf, routeMatcher } from './match-route.ts';
 import type { EdgeAuthenticate } from './edge-auth.ts';
 import { enforceRateLimit, rateLimitVerdict, type EdgeLimit } from './rate-limiter.ts';
 
@@ -16,20 +16,67 @@ export function rateLimitClient(request: FastifyRequest, identity: Identity | un
  * authenticate (one verification per request), then count it against its budget. A request
  * whose token fails is counted against its address first, so a flood of forged tokens is
  * throttled like any other anonymous traffic.
+ *
+ * When the token was verified before and the revocation list and limiter live in this process
+ * (the all-in-one), the hook decides at once: no promise, no microtask hop. Otherwise it waits
+ * for them; both paths take the same decisions (tested on both).
  */
 export function addEdgeHooks(app: FastifyInstance, table: readonly GatewayRoute[], deps: { authenticate: EdgeAuthenticate; limit: EdgeLimit }): void {
-  app.addHook('onRequest', async (request, reply) => {
-    const route = matchRoute(table, request.url.split('?', 1)[0]!);
-    if (!route) return;
+  const match = routeMatcher(table);
+  const { authenticate, limit } = deps;
+  const limitNow = limit.now;
+
+  /** Counts the request at once; throws 429 when over budget, else returns the RateLimit headers. */
+  function countNow(request: FastifyRequest, route: GatewayRoute, identity: Identity | undefined): Record<string, string> | undefined {
+    return rateLimitVerdict(limitNow!(route.rateLimit, rateLimitClient(request, identity)));
+  }
+
+  async function decideLater(request: FastifyRequest, reply: FastifyReply, route: GatewayRoute): Promise<void> {
     let identity: Identity | undefined;
     try {
-      identity = await deps.authenticate(request, route);
+      identity = await authenticate(request, route);
     } catch (error) {
-      await enforceRateLimit(deps.limit, route.rateLimit, rateLimitClient(request, undefined));
+      await enforceRateLimit(limit, route.rateLimit, rateLimitClient(request, undefined));
       throw error;
     }
     // Awaited here rather than through enforceRateLimit: one promise less on every request.
-    const headers = rateLimitVerdict(await deps.limit(route.rateLimit, rateLimitClient(request, identity)));
+    const headers = rateLimitVerdict(await limit(route.rateLimit, rateLimitClient(request, identity)));
     if (headers) reply.headers(headers);
+  }
+
+  app.addHook('onRequest', (request, reply, done) => {
+    const route = match(pathOf(request.url));
+    if (!route) {
+      done();
+      return;
+    }
+    if (limitNow) {
+      let decided: { identity: Identity | undefined } | undefined;
+      try {
+        decided = authenticate.now(request, route);
+      } catch (error) {
+        try {
+          // As in decideLater: the failed request is counted, its answer is the auth problem.
+          countNow(request, route, undefined);
+        } catch (limited) {
+          done(limited as Error);
+          return;
+        }
+        done(error as Error);
+        return;
+      }
+      if (decided) {
+        try {
+          const headers = countNow(request, route, decided.identity);
+          if (headers) reply.headers(headers);
+        } catch (limited) {
+          done(limited as Error);
+          return;
+        }
+        done();
+        return;
+      }
+    }
+    decideLater(request, reply, route).then(() => done(), done);
   });
 }

@@ -14,6 +14,26 @@ export function matchRoute(table: readonly GatewayRoute[], path: string): Gatewa
   return best;
 }
 
+/**
+ * matchRoute for one table, prepared once: longest prefixes first, each with its `/` form
+ * computed, so a request's lookup is a few `startsWith` and builds no string.
+ */
+export function routeMatcher(table: readonly GatewayRoute[]): (path: string) => GatewayRoute | undefined {
+  const entries = [...table]
+    .sort((a, b) => b.prefix.length - a.prefix.length)
+    .map((route) => ({ route, prefix: route.prefix, below: route.prefix.endsWith('/') ? route.prefix : `${route.prefix}/` }));
+  return (path) => {
+    for (const entry of entries) if (path === entry.prefix || path.startsWith(entry.below)) return entry.route;
+    return undefined;
+  };
+}
+
+/** The path of a request target, without its query. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
 export function servicesOf(table: readonly GatewayRoute[]): string[] {
   return [...new Set(table.map((route) => route.service))];
 }

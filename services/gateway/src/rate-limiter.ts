@@ -6,7 +6,10 @@ export type RateBudget = RateLimitRule;
 export type RateBudgets = Record<RateLimitClass, RateBudget>;
 
 /** Counts one request of a class from a client (`ip:…`, `user:…`, `key:…`); undefined when not counted (limiter unavailable). */
-export type EdgeLimit = (rateClass: RateLimitClass, client: string) => Promise<RateLimitResult | undefined>;
+export type EdgeLimit = ((rateClass: RateLimitClass, client: string) => Promise<RateLimitResult | undefined>) & {
+  /** The same count decided at once, present when the limiter keeps its budgets in this process. */
+  now?: (rateClass: RateLimitClass, client: string) => RateLimitResult | undefined;
+};
 
 /** The route table's budgets with the configured overrides applied (only for classes the table knows). */
 export function applyBudgetOverrides(budgets: RateBudgets, overrides: Readonly<Record<string, RateLimitRule>> = {}): RateBudgets {
@@ -28,7 +31,7 @@ export function createEdgeLimit(limiter: RateLimiter, budgets: RateBudgets, logg
     return undefined;
   };
   // A promise chain rather than an async function: one promise less on every request.
-  return (rateClass, client) => {
+  const limit: EdgeLimit = (rateClass, client) => {
     if (Date.now() < skipUntil) return Promise.resolve(undefined);
     try {
       return limiter.take(`${rateClass}:${client}`, budgets[rateClass]).then(undefined, unavailable);
@@ -36,6 +39,18 @@ export function createEdgeLimit(limiter: RateLimiter, budgets: RateBudgets, logg
       return Promise.resolve(unavailable(error));
     }
   };
+  const takeNow = limiter.takeNow;
+  if (takeNow) {
+    limit.now = (rateClass, client) => {
+      if (Date.now() < skipUntil) return undefined;
+      try {
+        return takeNow(`${rateClass}:${client}`, budgets[rateClass]);
+      } catch (error) {
+        return unavailable(error);
+      }
+    };
+  }
+  return limit;
 }
 
 /** IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers); times in whole seconds. */

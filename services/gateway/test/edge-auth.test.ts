@@ -123,6 +123,25 @@ describe('gateway authentication at the edge (all-in-one)', () => {
     expect((await wrong.json() as Record<string, unknown>).code).toBe('AUTH_API_KEY_INVALID');
   });
 
+  it('counts requests without a token against the address, then answers 429 before 401', async () => {
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await get('/api/echo/limited')).status);
+    expect(statuses).toEqual([401, 401, 429]);
+  });
+
+  it('answers a token it verified before exactly as the first time (decided without waiting)', async () => {
+    const asUser = `Bearer ${await token({ sub: 'user-f' })}`;
+    for (let i = 0; i < 2; i++) {
+      const forbidden = await get('/api/echo/admin/stats', asUser);
+      expect(forbidden.status).toBe(403);
+      expect((await forbidden.json() as Record<string, unknown>).code).toBe('AUTH_FORBIDDEN');
+      const allowed = await get('/api/echo/me', asUser);
+      expect(allowed.status).toBe(200);
+      expect(allowed.headers.get('ratelimit-limit')).toBe('1000');
+      expect((await allowed.json() as Record<string, unknown>).identity).toMatchObject({ userId: 'user-f', sessionId: 'sess-1' });
+    }
+  });
+
   it('counts authenticated requests per user: one user over budget does not limit another', async () => {
     const alice = `Bearer ${await token({ sub: 'user-alice' })}`;
     const bob = `Bearer ${await token({ sub: 'user-bob' })}`;

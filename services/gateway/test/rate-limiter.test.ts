@@ -43,6 +43,40 @@ describe('createEdgeLimit', () => {
   });
 });
 
+describe('createEdgeLimit(…).now', () => {
+  it('counts at once against the same budgets as the promise form, where the limiter is in memory', async () => {
+    const limit = createEdgeLimit(createMemoryRateLimiter(), budgets, capturingLogger().logger);
+    expect(limit.now!('credentials', 'ip:10.0.0.1')).toMatchObject({ allowed: true, limit: 2, remaining: 1 });
+    expect((await limit('credentials', 'ip:10.0.0.1'))?.allowed).toBe(true);
+    expect(limit.now!('credentials', 'ip:10.0.0.1')?.allowed).toBe(false);
+    expect(limit.now!('standard', 'ip:10.0.0.1')).toMatchObject({ allowed: true, limit: 3, remaining: 2 });
+  });
+
+  it('is absent for a shared limiter, whose answer needs a round trip', async () => {
+    const redis = createRedisRateLimiter({ url: 'redis://127.0.0.1:1', prefix: 'unused:', connectTimeoutMs: 200, commandTimeoutMs: 300 });
+    try {
+      expect(createEdgeLimit(redis, budgets, capturingLogger().logger).now).toBeUndefined();
+    } finally {
+      await redis.close();
+    }
+  });
+
+  it('fails open with one warning, then leaves the limiter alone for the cooldown', () => {
+    const { logger, lines } = capturingLogger();
+    let calls = 0;
+    const failing = {
+      take: async () => { throw new Error('down'); },
+      takeNow: () => { calls += 1; throw new Error('down'); },
+      close: async () => {},
+    };
+    const limit = createEdgeLimit(failing, budgets, logger, 60_000);
+    expect(limit.now!('credentials', 'ip:10.0.0.1')).toBeUndefined();
+    expect(limit.now!('credentials', 'ip:10.0.0.1')).toBeUndefined();
+    expect(calls).toBe(1);
+    expect(lines.filter((line) => line.msg === 'rate limiter unavailable; letting requests through unlimited')).toHaveLength(1);
+  });
+});
+
 describe('applyBudgetOverrides', () => {
   it('replaces the budgets of configured classes only', () => {
     expect(applyBudgetOverrides(budgets, { credentials: { limit: 5, windowMs: 1_000 }, unknown: { limit: 1, windowMs: 1 } })).toEqual({
