@@ -14,6 +14,8 @@ export interface Frame {
 export interface StreamClient {
   ws: WebSocket;
   frames: Frame[];
+  /** Frames that came as binary: a browser would get a Blob, which the web client does not read. */
+  binaryFrames(): number;
   closed: Promise<{ code: number; reason: string }>;
   /** Waits for a frame that satisfies `match` among those received after index `from`. */
   next(match: (frame: Frame) => boolean, from?: number): Promise<Frame>;
@@ -32,7 +34,11 @@ export async function connectStream(url: string, token: string | undefined, opts
   const protocols = token ? [STREAM_PROTOCOL, `${STREAM_BEARER_PROTOCOL_PREFIX}${token}`] : [STREAM_PROTOCOL];
   const ws = new WebSocket(url, protocols);
   const frames: Frame[] = [];
-  ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as Frame));
+  let binary = 0;
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) binary += 1;
+    frames.push(JSON.parse(data.toString()) as Frame);
+  });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
     ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
   });
@@ -44,6 +50,7 @@ export async function connectStream(url: string, token: string | undefined, opts
   const client: StreamClient = {
     ws,
     frames,
+    binaryFrames: () => binary,
     closed,
     async next(match, from = 0) {
       return waitFor(() => frames.slice(from).find(match));

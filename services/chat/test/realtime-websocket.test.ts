@@ -46,6 +46,7 @@ describe('chat realtime over WebSocket', () => {
       expect(device.entriesOf(ref.responseId).map((entry) => entry.seq)).toEqual([1, 2, 3, 4]);
       expect(textOf(device.entriesOf(ref.responseId))).toBe('Hello');
       expect(device.frames.find((frame) => frame.type === 'entries')).toMatchObject({ conversationId: ref.conversationId });
+      expect(device.binaryFrames()).toBe(0);
     }
     // Bob's socket is live (answers a ping) and saw nothing of Alice's.
     stranger.send({ type: 'ping' });

@@ -21,6 +21,9 @@ export interface StreamRouteDeps {
   authenticate(request: FastifyRequest): Promise<Identity>;
 }
 
+/** A Buffer is sent as binary unless told: every frame of this protocol is text. */
+const TEXT = { binary: false } as const;
+
 interface ResumeQuery { responseId?: string; afterSeq?: number }
 
 const resumeQuerySchema = {
@@ -37,6 +40,7 @@ const resumeQuerySchema = {
  * token expires, 4008 when the client stops reading and its buffer passes the limit.
  */
 export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps): Promise<void> {
+  const encode = encoderOfRepeatedFrames();
   app.get('/stream/ws', {
     websocket: true,
     schema: { querystring: resumeQuerySchema },
@@ -60,7 +64,7 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
         socket.close(CLOSE_CODES.slowConsumer, 'slow consumer');
         return;
       }
-      socket.send(frame);
+      socket.send(encode(frame), TEXT);
     };
     const peer: StreamPeer = { sendEntries: send, sendMessage: send };
     const session = new StreamSession(identity.userId, peer, deps.streams);
@@ -128,4 +132,21 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
       void session.resume(frame.responseId, frame.afterSeq, joined);
     });
   });
+}
+
+/**
+ * UTF-8 bytes of a frame, encoded once for a run of sends of the same frame: an append is one
+ * string sent to each of its user's sockets in turn, and ws would otherwise measure and encode
+ * it again for every socket. Equal strings are equal bytes, so the cache is right whoever sends.
+ */
+function encoderOfRepeatedFrames(): (frame: string) => Buffer {
+  let lastFrame: string | undefined;
+  let lastBytes = Buffer.alloc(0);
+  return (frame) => {
+    if (frame !== lastFrame) {
+      lastBytes = Buffer.from(frame);
+      lastFrame = frame;
+    }
+    return lastBytes;
+  };
 }
