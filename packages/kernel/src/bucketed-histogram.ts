@@ -31,9 +31,12 @@ export class BucketedHistogram<L extends string> {
   readonly help: string;
   readonly labelNames: readonly L[];
   private readonly upperBounds: readonly number[];
-  private series = new Map<string, Series>();
+  /** Series by label value, one level per label name (no key string built per call); leaves are Series. */
+  private index = new Map<string, unknown>();
+  private series: Series[] = [];
 
   constructor(opts: { name: string; help: string; labelNames: readonly L[]; buckets: readonly number[]; registers: ReadonlyArray<{ registerMetric(metric: Metric): void }> }) {
+    if (opts.labelNames.length === 0) throw new Error('BucketedHistogram needs at least one label');
     this.name = opts.name;
     this.help = opts.help;
     this.labelNames = opts.labelNames;
@@ -43,14 +46,26 @@ export class BucketedHistogram<L extends string> {
 
   observe(labels: Readonly<Record<L, string>>, value: number): void {
     if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${value}`);
-    let key = '';
-    for (const name of this.labelNames) key += `${labels[name]}\u0000`;
-    let series = this.series.get(key);
+    const names = this.labelNames;
+    const last = names.length - 1;
+    let level = this.index;
+    for (let i = 0; i < last; i++) {
+      const labelValue = labels[names[i]!];
+      let next = level.get(labelValue) as Map<string, unknown> | undefined;
+      if (!next) {
+        next = new Map();
+        level.set(labelValue, next);
+      }
+      level = next;
+    }
+    const lastValue = labels[names[last]!];
+    let series = level.get(lastValue) as Series | undefined;
     if (!series) {
       const own: Record<string, string> = {};
-      for (const name of this.labelNames) own[name] = labels[name];
+      for (const name of names) own[name] = labels[name];
       series = { labels: own, counts: new Array<number>(this.upperBounds.length + 1).fill(0), sum: 0, count: 0 };
-      this.series.set(key, series);
+      level.set(lastValue, series);
+      this.series.push(series);
     }
     let bucket = 0;
     while (bucket < this.upperBounds.length && value > this.upperBounds[bucket]!) bucket++;
@@ -60,14 +75,15 @@ export class BucketedHistogram<L extends string> {
   }
 
   reset(): void {
-    this.series = new Map();
+    this.index = new Map();
+    this.series = [];
   }
 
   /** The same shape prom-client's Histogram hands the registry for the text format. */
   async getForPromString(): Promise<{ name: string; help: string; type: 'histogram'; values: ValuePair[]; aggregator: 'sum' }> {
     const values: ValuePair[] = [];
     const bucketName = `${this.name}_bucket`;
-    for (const series of this.series.values()) {
+    for (const series of this.series) {
       let cumulative = 0;
       this.upperBounds.forEach((bound, index) => {
         cumulative += series.counts[index]!;

@@ -9,6 +9,8 @@ const OBSERVATIONS: Array<[Record<(typeof LABELS)[number], string>, number]> = [
   [{ method: 'GET', route: '/api/users/me', status_code: '200' }, 0.005],
   [{ method: 'GET', route: '/api/users/me', status_code: '200' }, 0.0051],
   [{ method: 'GET', route: '/api/users/me', status_code: '200' }, 31],
+  [{ method: 'GET', route: '/api/users/me', status_code: '500' }, 0.02],
+  [{ method: 'PATCH', route: '/api/users/me', status_code: '200' }, 0.02],
   [{ method: 'POST', route: '/a "quoted"\\path', status_code: '422' }, 0.3],
   [{ method: 'GET', route: 'unmatched', status_code: '404' }, 10],
   [{ method: 'GET', route: 'unmatched', status_code: '404' }, 0],
