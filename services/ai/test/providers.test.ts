@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { estimatePromptTokens, startFakeLlm, type FakeLlm } from '@versaai/testing';
 import { createOpenAiCompatibleProvider } from '../src/providers/openai-compatible.ts';
@@ -73,6 +75,44 @@ describe.each(['openai', 'groq'] as const)('OpenAI-compatible adapter against th
     await expect(pending).rejects.toMatchObject({ kind: 'aborted' });
     const [request] = await llm.waitForRequests(1);
     expect(await request!.settled).toBe('aborted');
+  });
+});
+
+describe('OpenAI-compatible adapter against a server that breaks the protocol', () => {
+  let server: Server;
+  let provider: ProviderAdapter;
+  let closed: Promise<void>;
+
+  beforeAll(async () => {
+    server = createServer((_request, response) => {
+      closed = new Promise((resolve) => response.once('close', () => resolve()));
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      // One good chunk, then garbage; the connection stays open as a stalled server's would.
+      response.write('data: {"choices":[{"delta":{"content":"ok"}}]}\n\ndata: not json\n\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    provider = createOpenAiCompatibleProvider({ id: 'broken', baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, connections: 1 });
+  });
+  afterAll(async () => {
+    await provider.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('an event that is not JSON fails the stream as a protocol error and closes the upstream request', async () => {
+    const deltas: string[] = [];
+    const error = await provider.stream({ upstreamModel: 'm-1', messages, maxTokens: 10 }, { onDelta: (text) => deltas.push(text) }, new AbortController().signal)
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'protocol' });
+    expect(deltas).toEqual(['ok']);
+    await closed;
+  });
+
+  it('a handler that throws fails the stream instead of escaping into the HTTP client', async () => {
+    const error = await provider.stream({ upstreamModel: 'm-1', messages, maxTokens: 10 }, { onDelta: () => { throw new Error('sink broke'); } }, new AbortController().signal)
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as Error).message).toContain('sink broke');
+    await closed;
   });
 });
 

@@ -1,3 +1,4 @@
+import { finished } from 'node:stream';
 import { createParser } from 'eventsource-parser';
 import { Pool, type Dispatcher } from 'undici';
 import type { TokenUsage } from '../generation/types.ts';
@@ -112,15 +113,36 @@ export function createOpenAiCompatibleProvider(opts: OpenAiCompatibleOptions): P
       });
       try {
         const response = await send(call, true, signal);
+        const body = response.body;
         // undici yields bytes; a streaming decoder keeps characters split across chunks whole.
         const decoder = new TextDecoder();
-        for await (const piece of response.body) {
-          parser.feed(decoder.decode(piece as Uint8Array, { stream: true }));
-          if (broken) {
-            response.body.destroy();
-            throw broken;
-          }
-        }
+        // 'data' listeners rather than for await: a piece is parsed (and its text handed on) in
+        // the turn it arrives in, not a few promise turns later behind the async iterator.
+        await new Promise<void>((resolve, reject) => {
+          let settled = false;
+          const stop = (error: unknown) => {
+            if (settled) return;
+            settled = true;
+            body.destroy();
+            reject(error);
+          };
+          body.on('data', (piece: Uint8Array) => {
+            if (settled) return;
+            try {
+              parser.feed(decoder.decode(piece, { stream: true }));
+            } catch (error) {
+              stop(error);
+              return;
+            }
+            if (broken) stop(broken);
+          });
+          finished(body, (error) => {
+            if (settled) return;
+            settled = true;
+            if (error) reject(error);
+            else resolve();
+          });
+        });
       } catch (error) {
         throw failure(error, signal);
       }
