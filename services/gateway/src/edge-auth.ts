@@ -34,6 +34,10 @@ function sessionRevoked(): ProblemError {
 export function createEdgeAuth(deps: EdgeAuthDeps) {
   const { verifier, revocations } = deps;
   const isRevokedNow = revocations.isRevokedNow?.bind(revocations);
+  // A keep-alive client sends the same token on every request of its connection: comparing it
+  // with the connection's last one skips hashing the whole token (hundreds of characters) into
+  // the verifier's cache each time. A different token, or an expired one, asks the verifier.
+  const lastTokenOn = new WeakMap<object, { token: string; identity: Identity }>();
 
   function tokenOf(request: FastifyRequest, route: GatewayRoute): string | undefined {
     const token = route.streamToken ? streamAccessToken(request) : bearerToken(request.headers.authorization);
@@ -81,8 +85,14 @@ export function createEdgeAuth(deps: EdgeAuthDeps) {
     const token = tokenOf(request, route);
     if (token === undefined) return NO_IDENTITY;
     if (!isRevokedNow || isApiKey(token)) return undefined;
-    const identity = verifier.cached?.(token);
-    if (!identity) return undefined;
+    const socket = request.raw.socket;
+    const last = lastTokenOn.get(socket);
+    let identity = last !== undefined && last.token === token && last.identity.expiresAt > Date.now() / 1000 ? last.identity : undefined;
+    if (!identity) {
+      identity = verifier.cached?.(token);
+      if (!identity) return undefined;
+      lastTokenOn.set(socket, { token, identity });
+    }
     let revoked = false;
     try {
       revoked = isRevokedNow(identity.sessionId);

@@ -11,12 +11,12 @@ let privateKey: CryptoKey;
 let publicJwk: JWK;
 const API_KEY = 'vak_test_0123456789abcdef';
 
-async function token(claims: { sub?: string; role?: string; sid?: string; kind?: string; scope?: string } = {}): Promise<string> {
+async function token(claims: { sub?: string; role?: string; sid?: string; kind?: string; scope?: string } = {}, lifetimeSeconds = 900): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ role: 'user', sid: 'sess-1', kind: 'session', ...claims })
     .setProtectedHeader({ alg: 'EdDSA', kid: 'k1', typ: 'at+jwt' })
     .setSubject(claims.sub ?? 'user-a').setIssuer('versaai').setAudience('versaai-api')
-    .setIssuedAt(now).setExpirationTime(now + 900).sign(privateKey);
+    .setIssuedAt(now).setExpirationTime(now + lifetimeSeconds).sign(privateKey);
 }
 
 const fakeAuth = defineService({
@@ -140,6 +140,18 @@ describe('gateway authentication at the edge (all-in-one)', () => {
       expect(allowed.headers.get('ratelimit-limit')).toBe('1000');
       expect((await allowed.json() as Record<string, unknown>).identity).toMatchObject({ userId: 'user-f', sessionId: 'sess-1' });
     }
+  });
+
+  it('refuses a token once it expires, though this connection sent it before', async () => {
+    const bearer = `Bearer ${await token({ sub: 'user-g' }, 2)}`;
+    const expiresAt = JSON.parse(Buffer.from(bearer.split('.')[1]!, 'base64url').toString()).exp as number;
+    // Twice: the second is decided from what the edge remembers of this token.
+    expect((await get('/api/echo/me', bearer)).status).toBe(200);
+    expect((await get('/api/echo/me', bearer)).status).toBe(200);
+    while (Date.now() / 1000 <= expiresAt) await new Promise((resolve) => setTimeout(resolve, 100));
+    const response = await get('/api/echo/me', bearer);
+    expect(response.status).toBe(401);
+    expect((await response.json() as Record<string, unknown>).code).toBe('AUTH_TOKEN_EXPIRED');
   });
 
   it('counts authenticated requests per user: one user over budget does not limit another', async () => {
