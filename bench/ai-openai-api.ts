@@ -117,7 +117,7 @@ Setup: the fake LLM (\`versaai dev fake-llm\`, its own process: ${tokens} tokens
 process with the same client code: a streamed completion asked of the fake LLM directly, and the same completion through
 \`POST /v1/chat/completions\` with a VersaAI API key (\`vak_…\`, traded for a token at the edge, cached), so the platform's
 path is: edge (key exchange cache, rate limit), authenticate, model resolution, the daily quota (one upsert on
-SQLite), the exact-cache check (not cacheable: no temperature 0), admission, generation (undici to the fake LLM, SSE parsed),
+SQLite, run beside the upstream call once the process has seen the user has room; the first chunk waits for it), the exact-cache check (not cacheable: no temperature 0), admission, generation (undici to the fake LLM, SSE parsed),
 OpenAI chunks written to the client. Time to first token = from just before the request leaves to the arrival of the first
 chunk that carries content. Every stream is read to its end.
 
