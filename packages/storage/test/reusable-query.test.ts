@@ -67,4 +67,19 @@ describeOnBothDialects('reusableQuery', (harness) => {
     await sql`alter table toys add column colour text`.execute(db);
     expect((await toy(db, 't1')).rows).toEqual([{ id: 't1', name: 'ball', colour: null }]);
   });
+  it('answers at once (now) only where run would read SQLite directly, with the same rows', async () => {
+    const owners = reusableQuery((d, id: string) => d.selectFrom('pets').select('owner').where('id', '=', id), 1);
+    if (database.dialect !== 'sqlite') {
+      expect(owners.now(db, 'p1')).toBeUndefined();
+      return;
+    }
+    expect(owners.now(db, 'p1')).toEqual(await owners(db, 'p1'));
+    expect(owners.now(db, 'nobody')?.rows).toEqual([]);
+    await db.transaction().execute(async (trx) => {
+      // Neither the transaction itself nor the connection while it is open answers at once.
+      expect(owners.now(trx, 'p1')).toBeUndefined();
+      expect(owners.now(db, 'p1')).toBeUndefined();
+    });
+    expect(owners.now(db, 'p1')?.rows).toEqual([{ owner: 'ana' }]);
+  });
 });
