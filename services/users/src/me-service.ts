@@ -21,6 +21,23 @@ export function getMe(ctx: ServiceContext, userId: string): Promise<MeDocument> 
 }
 
 /**
+ * GET /me's answer: the caller's document, refused when the account is disabled. Decided at
+ * once where the database can answer without waiting (all-in-one SQLite: no promise on the
+ * most frequent signed-in request), else through getMe; the same checks either way.
+ */
+export function readMe(ctx: ServiceContext, userId: string): MeDocument | Promise<MeDocument> {
+  const found = meRepository.findNow(ctx.db, userId);
+  if (!found) return getMe(ctx, userId).then(usable);
+  if (!found.me) throw userNotFound();
+  return usable(found.me);
+}
+
+function usable(me: MeDocument): MeDocument {
+  refuseDisabled(me.status);
+  return me;
+}
+
+/**
  * Applies a merge patch to the caller's own fields. The new state and the user.updated event
  * carrying only what changed are committed together (outbox); a patch that changes nothing
  * writes nothing and publishes nothing.

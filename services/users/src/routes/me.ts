@@ -4,7 +4,7 @@ import type { ServiceContext } from '@versaai/runtime';
 import { refuseDisabled } from '../account-status.ts';
 import { meSchema } from '../me.ts';
 import { mePatchSchema, type MePatch } from '../me-patch.ts';
-import { getMe, patchMe, userNotFound } from '../me-service.ts';
+import { getMe, patchMe, readMe, userNotFound } from '../me-service.ts';
 import { userIdParams } from '../profile.ts';
 
 /** The caller's own profile and preferences; nobody reads or writes another user's here. */
@@ -13,10 +13,7 @@ export async function meRoutes(app: FastifyInstance, ctx: ServiceContext): Promi
   app.get('/me', {
     onRequest: authenticate({ scope: 'users:read' }),
     schema: { response: { 200: meSchema } },
-  }, (request) => getMe(ctx, request.identity!.userId).then((me) => {
-    refuseDisabled(me.status);
-    return me;
-  }));
+  }, (request) => readMe(ctx, request.identity!.userId));
 
   app.patch<{ Body: MePatch }>('/me', {
     onRequest: authenticate({ scope: 'users:write' }),
