@@ -54,6 +54,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   // True once a pass of the loop found the outbox drained and nothing failed since: only then
   // can rows committed now be published ahead of the loop without overtaking older ones.
   let drained = false;
+  // The ids the latest batch read from the table published: a publishCommitted queued behind
+  // that batch skips them instead of appending them a second time.
+  let lastBatchIds = new Set<string>();
 
   async function publishAndDelete(db: ServiceDb, rows: OutboxRow[]): Promise<number> {
     if (rows.length === 0) return 0;
@@ -80,12 +83,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       // Replicas relaying the same schema each lock a different batch instead of publishing the same rows.
       return database.db.transaction().execute(async (trx) => {
         const rows: OutboxRow[] = await selectBatch(trx).forUpdate().skipLocked().execute();
+        lastBatchIds = new Set(rows.map((row) => row.id));
         return publishAndDelete(trx, rows);
       });
     }
     // SQLite has one writer and Kysely one connection: holding a transaction across the publish
     // would stall every other query of the service, so read, publish, then delete.
     const rows: OutboxRow[] = await selectBatch(database.db).execute();
+    lastBatchIds = new Set(rows.map((row) => row.id));
     return publishAndDelete(database.db, rows);
   }
 
@@ -104,15 +109,16 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       wakeup.wake();
       return;
     }
-    // Behind any batch in flight, so rows committed earlier in this process go out first. A loop
-    // pass that read these rows before this runs publishes them too: consumers dedupe by event id.
+    // Behind any batch in flight, so rows committed earlier in this process go out first.
     const next = queue.then(() => {
       // An earlier publish failed meanwhile: these must wait behind its rows.
       if (!drained) {
         wakeup.wake();
         return 0;
       }
-      return publishAndDelete(database.db, entries);
+      // A batch that ran meanwhile may have read and published some of them already (another
+      // replica's too: consumers dedupe by event id).
+      return publishAndDelete(database.db, entries.filter((entry) => !lastBatchIds.has(entry.id)));
     });
     queue = next.catch((error: unknown) => {
       drained = false;

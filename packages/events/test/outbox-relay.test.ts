@@ -151,6 +151,24 @@ describeOnBothTopologies('outbox relay', (harness) => {
     expect(await publishedIds(transport, group)).toEqual(events.map((event) => event.id));
   });
 
+  it('does not publish committed entries again when a batch of the loop published them first', async () => {
+    const { transport, database, group } = await setup();
+    await transport.ensureGroup(group, [streamFor('user.registered')]);
+    const bus = observed(transport);
+    const relay = createOutboxRelay({ database, transport: bus.transport, logger: harness.logger, sweepIntervalMs: 3_600_000 });
+    relays.push(relay);
+    relay.start();
+    await waitFor(async () => ((await relay.relayOnce()) === 0 ? true : undefined));
+    const event = registered('raced');
+    const entries = await committed(database, [event]);
+    // A sweep (or a notify of another commit) reads the row before this commit's own publish runs.
+    expect(await relay.relayOnce()).toBe(1);
+    relay.publishCommitted(entries);
+    expect(await relay.relayOnce()).toBe(0);
+    expect(bus.appends).toEqual([1]);
+    expect(await publishedIds(transport, group)).toEqual([event.id]);
+  });
+
   it('leaves committed entries to the loop while older rows wait, so they never overtake them', async () => {
     const { transport, database, group } = await setup();
     await transport.ensureGroup(group, [streamFor('user.registered')]);
