@@ -112,6 +112,15 @@ export async function openAiRoutes(app: FastifyInstance, ctx: ServiceContext, pi
 
     const chunks = new ChunkWriter(id, created, model.id);
     let stream: PassThrough | undefined;
+    // Known once the store answered: then the first token is answered from the upstream's
+    // socket callback itself, so the write leaves before the promise turns that follow it.
+    let quotaHeld = !speculative;
+    if (speculative) reservation.then((held) => { quotaHeld = held; }, () => {});
+    let sent = false;
+    const sendStream = () => {
+      sent = true;
+      reply.code(200).headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }).send(stream);
+    };
     let onStreamStart: () => void = () => {};
     const streamStarted = new Promise<void>((resolve) => { onStreamStart = resolve; });
     const parts: string[] = [];
@@ -120,6 +129,7 @@ export async function openAiRoutes(app: FastifyInstance, ctx: ServiceContext, pi
         onStart: () => {
           stream = new PassThrough();
           stream.write(chunks.role());
+          if (quotaHeld) sendStream();
           onStreamStart();
         },
         onDelta: (text) => stream!.write(chunks.delta(text)),
@@ -194,6 +204,7 @@ export async function openAiRoutes(app: FastifyInstance, ctx: ServiceContext, pi
     }
     void execution.then(finishStream, () => stream?.end());
     if (!stream) return reply.code(499).send();
-    return reply.code(200).headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }).send(stream);
+    if (!sent) sendStream();
+    return reply;
   });
 }
