@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEvent, type HandlerContext } from '@versaai/events';
+import { createLogger } from '@versaai/kernel';
 import { waitFor } from '@versaai/testing';
+import { onMessageSent } from '../src/handlers/message-sent.ts';
 import { jobStatus } from '../src/jobs/responses-store.ts';
 import { startAiPlatform, type AiTestPlatform } from './support/ai-platform.ts';
 import { ScriptedGenerator, scriptedCore } from './support/scripted-generator.ts';
@@ -54,6 +57,34 @@ describe('message.sent intake', () => {
     expect(await messagesCounted(ai, 'u-counted')).toBe(1);
     const usage = await ai.ctx.db.selectFrom('ai_usage').select('id').where('user_id', '=', 'u-counted').execute();
     expect(usage.map((row) => row.id)).toEqual(['r-counted']);
+  });
+
+  it('takes at most one quota counter per transaction, so transactions running at once never wait on each other in a cycle', async () => {
+    const taken: string[] = [];
+    const started: Array<{ id: string; startedAtIntake: boolean }> = [];
+    const handler = onMessageSent(
+      { reserve: () => ({ owner: 'test-owner', expiresAt: Date.now() + 60_000 }), intake: (job, outcome) => { if (outcome.committed) started.push({ id: job.id, startedAtIntake: job.startedAtIntake === true }); } },
+      { take: async (_trx, userId) => { taken.push(userId); return '2026-01-01'; }, giveBack: async () => {} },
+    );
+    const sent = (responseId: string, userId: string) => createEvent('message.sent', {
+      conversationId: `conv-${responseId}`, messageId: `msg-${responseId}`, responseId, userId, content: 'hi', history: [], parameters: {}, generateTitle: false,
+    }, { source: 'chat', key: `conv-${responseId}` });
+    const settled: Array<(committed: boolean) => void> = [];
+    await ai.ctx.db.transaction().execute(async (trx) => {
+      const context: HandlerContext = { trx, logger: createLogger({ level: 'silent' }), publish: async () => {}, afterTransaction: (callback) => settled.push(callback) };
+      await handler(sent('r-lane-1', 'u-lane-a'), context);
+      await handler(sent('r-lane-2', 'u-lane-b'), context);
+    });
+    for (const callback of settled) callback(true);
+    expect(taken).toEqual(['u-lane-a']);
+    expect(started).toEqual([{ id: 'r-lane-1', startedAtIntake: true }, { id: 'r-lane-2', startedAtIntake: false }]);
+    const rows = await ai.ctx.db.selectFrom('responses').select(['id', 'status', 'quota_day', 'lease_owner']).where('id', 'in', ['r-lane-1', 'r-lane-2']).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: 'r-lane-1', status: 'running', quota_day: '2026-01-01', lease_owner: 'test-owner' },
+      { id: 'r-lane-2', status: 'queued', quota_day: null, lease_owner: 'test-owner' },
+    ]);
+    // Leased to an owner that does not exist: finish them so the live worker never adopts them.
+    await ai.ctx.db.updateTable('responses').set({ status: 'failed', lease_owner: null }).where('id', 'in', ['r-lane-1', 'r-lane-2']).execute();
   });
 
   it('inserts the job unclaimed while this process is full, and runs it once a slot frees up', async () => {

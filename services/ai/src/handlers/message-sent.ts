@@ -22,6 +22,11 @@ export interface IntakeQuota {
  * once the transaction has committed. A redelivered event finds the row and changes nothing.
  */
 export function onMessageSent(worker: IntakeWorker, quota: IntakeQuota): EventHandler {
+  // Transactions that hold a quota row already. The consumer runs several transactions at once
+  // (PostgreSQL), each with many events: if each could lock several users' counters, two could
+  // wait on each other (a deadlock PostgreSQL resolves by aborting one). With one counter per
+  // transaction none waits while holding another; later jobs of the batch start the usual way.
+  const holdingQuota = new WeakSet<object>();
   return async (event: EventEnvelope<MessageSent>, { trx, logger, afterTransaction }) => {
     // v1 (before responses were pre-created by chat) names no response to fill: nothing to answer into.
     if (event.version < 2) {
@@ -50,7 +55,9 @@ export function onMessageSent(worker: IntakeWorker, quota: IntakeQuota): EventHa
     // Registered before the insert so a failing insert still gives the reservation back.
     afterTransaction((committed) => worker.intake(job, { committed, leased }));
     // Over quota: inserted unstarted, and the run refuses it with the usual outcome.
-    const quotaDay = lease ? await quota.take(trx, job.userId) : undefined;
+    const startNow = lease !== undefined && !holdingQuota.has(trx);
+    if (startNow) holdingQuota.add(trx);
+    const quotaDay = startNow ? await quota.take(trx, job.userId) : undefined;
     const inserted = await insertJob(trx, job, Date.now(), lease && { ...lease, ...(quotaDay ? { quotaDay } : {}) });
     leased = inserted && lease !== undefined;
     if (quotaDay && !inserted) await quota.giveBack(trx, job.userId, quotaDay);
