@@ -71,7 +71,7 @@ describe('message.sent intake', () => {
     }, { source: 'chat', key: `conv-${responseId}` });
     const settled: Array<(committed: boolean) => void> = [];
     await ai.ctx.db.transaction().execute(async (trx) => {
-      const context: HandlerContext = { trx, logger: createLogger({ level: 'silent' }), publish: async () => {}, afterTransaction: (callback) => settled.push(callback) };
+      const context: HandlerContext = { trx, logger: createLogger({ service: 'ai-test', level: 'silent' }), publish: async () => {}, afterTransaction: (callback) => settled.push(callback) };
       await handler(sent('r-lane-1', 'u-lane-a'), context);
       await handler(sent('r-lane-2', 'u-lane-b'), context);
     });
