@@ -128,6 +128,25 @@ describe('OpenAI-compatible /v1 with the official openai SDK', () => {
     expect(generator.calls.filter((call) => call.request.userId === 'u-flight')).toHaveLength(1);
   });
 
+  it('a streamed answer replayed from the cache streams like the first (the reply starts from within the call)', async () => {
+    generator.scripts.set('stream me twice', { tokens: ['Same', ' words'] });
+    const openai = await client('u-replay');
+    const read = async () => {
+      const stream = await openai.chat.completions.create({ model: 'test-model', temperature: 0, messages: [{ role: 'user', content: 'stream me twice' }], stream: true });
+      const chunks = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      return chunks;
+    };
+    const first = await read();
+    const replayed = await read();
+    for (const chunks of [first, replayed]) {
+      expect(chunks[0]!.choices[0]!.delta).toEqual({ role: 'assistant', content: '' });
+      expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Same words');
+      expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('stop');
+    }
+    expect(generator.calls.filter((call) => call.request.userId === 'u-replay')).toHaveLength(1);
+  });
+
   it('a client that disconnects mid-stream aborts the generation', async () => {
     generator.scripts.set('long stream', { tokens: Array.from({ length: 500 }, (_, index) => ` w${index}`), tokenDelayMs: 5 });
     const openai = await client('u-abort');
