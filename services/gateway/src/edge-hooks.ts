@@ -3,7 +3,8 @@ import type { Identity } from '@versaai/identity';
 import type { GatewayRoute } from './route-table.ts';
 import { pathOf, routeMatcher } from './match-route.ts';
 import type { EdgeAuthenticate } from './edge-auth.ts';
-import { enforceRateLimit, rateLimitVerdict, type EdgeLimit } from './rate-limiter.ts';
+import type { RateLimitResult } from '@versaai/storage';
+import { enforceRateLimit, rateLimitVerdict, setRateLimitHeaders, type EdgeLimit } from './rate-limiter.ts';
 
 /** Whom a request is counted against: the API key or user of a verified token, else the address. */
 export function rateLimitClient(request: FastifyRequest, identity: Identity | undefined): string {
@@ -26,9 +27,11 @@ export function addEdgeHooks(app: FastifyInstance, table: readonly GatewayRoute[
   const { authenticate, limit } = deps;
   const limitNow = limit.now;
 
-  /** Counts the request at once; throws 429 when over budget, else returns the RateLimit headers. */
-  function countNow(request: FastifyRequest, route: GatewayRoute, identity: Identity | undefined): Record<string, string> | undefined {
-    return rateLimitVerdict(limitNow!(route.rateLimit, rateLimitClient(request, identity)));
+  /** Counts the request at once; throws 429 when over budget, else returns what was counted (undefined: not counted). */
+  function countNow(request: FastifyRequest, route: GatewayRoute, identity: Identity | undefined): RateLimitResult | undefined {
+    const result = limitNow!(route.rateLimit, rateLimitClient(request, identity));
+    if (result && !result.allowed) rateLimitVerdict(result);
+    return result;
   }
 
   async function decideLater(request: FastifyRequest, reply: FastifyReply, route: GatewayRoute): Promise<void> {
@@ -67,8 +70,9 @@ export function addEdgeHooks(app: FastifyInstance, table: readonly GatewayRoute[
       }
       if (decided) {
         try {
-          const headers = countNow(request, route, decided.identity);
-          if (headers) reply.headers(headers);
+          const counted = countNow(request, route, decided.identity);
+          // Set one by one: no headers object built and walked on every request.
+          if (counted) setRateLimitHeaders(reply, counted);
         } catch (limited) {
           done(limited as Error);
           return;

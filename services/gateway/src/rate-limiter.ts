@@ -53,13 +53,18 @@ export function createEdgeLimit(limiter: RateLimiter, budgets: RateBudgets, logg
   return limit;
 }
 
-/** IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers); times in whole seconds. */
+/** Sets the IETF RateLimit header fields (draft-ietf-httpapi-ratelimit-headers); times in whole seconds. */
+export function setRateLimitHeaders(target: { header(name: string, value: string): unknown }, result: RateLimitResult): void {
+  target.header('ratelimit-limit', String(result.limit));
+  target.header('ratelimit-remaining', String(result.remaining));
+  target.header('ratelimit-reset', String(Math.ceil(result.resetMs / 1000)));
+}
+
+/** The same fields as an object (for a problem's headers, or a raw upgrade answer). */
 export function rateLimitHeaders(result: RateLimitResult): Record<string, string> {
-  return {
-    'ratelimit-limit': String(result.limit),
-    'ratelimit-remaining': String(result.remaining),
-    'ratelimit-reset': String(Math.ceil(result.resetMs / 1000)),
-  };
+  const headers: Record<string, string> = {};
+  setRateLimitHeaders({ header: (name, value) => { headers[name] = value; } }, result);
+  return headers;
 }
 
 /** Counts the request; throws 429 RATE_LIMITED when over budget, else returns the headers to send. */
