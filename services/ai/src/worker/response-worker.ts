@@ -191,8 +191,11 @@ export class ResponseWorker {
   private async renew(): Promise<void> {
     if (this.stopped || this.held.size === 0) return;
     try {
-      const kept = await renewLeases(this.options.ctx.db, this.owner, [...this.held.keys()], this.options.leaseMs);
-      for (const [id, job] of this.held) if (!kept.has(id)) job.controller.abort(new LeaseLost('taken over'));
+      const asked = [...this.held.keys()];
+      const kept = await renewLeases(this.options.ctx.db, this.owner, asked, this.options.leaseMs);
+      // Only the jobs this renewal asked about: one launched while it ran was not in it, and
+      // aborting that one as "taken over" left it leased, unfinished, until its lease ran out.
+      for (const id of asked) if (!kept.has(id)) this.held.get(id)?.controller.abort(new LeaseLost('taken over'));
     } catch (error) {
       this.options.logger.warn({ err: error }, 'could not renew response leases');
     }
