@@ -94,3 +94,33 @@ describe.skipIf(!hasRedis)('Redis pub/sub: subscriptions while its subscriber co
     }
   });
 });
+
+// A subscriber connection that drops loses what is published until ioredis has reconnected and
+// resubscribed: the holder is told when the subscriptions are live again, so it can catch up.
+describe.skipIf(!hasRedis)('Redis pub/sub after its subscriber connection was lost', () => {
+  it('resubscribes, then tells onRestored listeners, once per loss', async () => {
+    const prefix = createTestRedisPrefix();
+    const pubsub = createRedisPubSub({ url: prefix.url, prefix: `${prefix.prefix}pubsub:` });
+    try {
+      const received: string[] = [];
+      let restored = 0;
+      pubsub.onRestored(() => {
+        restored += 1;
+      });
+      await pubsub.subscribe('ch', (message) => received.push(message));
+      await pubsub.publish('ch', 'before');
+      await waitFor(() => received.length === 1 || undefined);
+
+      expect(await prefix.cutSubscribers()).toBe(1);
+
+      await waitFor(() => restored === 1 || undefined, { timeoutMs: 10_000 });
+      await pubsub.publish('ch', 'after');
+      await waitFor(() => received.length === 2 || undefined);
+      expect(received).toEqual(['before', 'after']);
+      expect(restored).toBe(1);
+    } finally {
+      await pubsub.close();
+      await prefix.cleanup();
+    }
+  });
+});

@@ -32,6 +32,7 @@ function flakyPubSub(): PubSub & { failing: boolean } {
       if (this.failing) throw new Error('subscription refused');
       return inner.subscribe(channel, listener);
     },
+    onRestored: (listener) => inner.onRestored(listener),
     close: () => inner.close(),
   };
 }
@@ -42,7 +43,7 @@ describe('realtime hub', () => {
     const pubsub = flakyPubSub();
     const hub = createRealtimeHub({ streams, pubsub, logger: createLogger({ service: 'test', level: 'silent' }) });
     const frames: string[] = [];
-    const peer = { sendEntries: (frame: string) => frames.push(frame), sendMessage: (frame: string) => frames.push(frame) };
+    const peer = { sendEntries: (frame: string) => frames.push(frame), sendMessage: (frame: string) => frames.push(frame), restored: () => {} };
 
     await expect(hub.join(new StreamSession('ursula', peer, streams))).rejects.toThrow('subscription refused');
     expect({ users: hub.users(), connections: hub.connections(), liveStreamSubscriptions: live() }).toEqual({ users: 0, connections: 0, liveStreamSubscriptions: 0 });

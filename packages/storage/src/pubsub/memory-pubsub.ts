@@ -19,6 +19,9 @@ export function createMemoryPubSub(): PubSub {
         if (listeners.size === 0 && channels.get(channel) === listeners) channels.delete(channel);
       };
     },
+    onRestored() {
+      return () => {}; // nothing between publisher and subscriber can drop a message
+    },
     async close() {
       channels.clear();
     },

@@ -9,5 +9,11 @@ export interface PubSub {
   publish(channel: string, message: string): Promise<void>;
   /** Resolves once the subscription is live: a message published after that reaches `listener`. */
   subscribe(channel: string, listener: PubSubListener): Promise<() => Promise<void>>;
+  /**
+   * Called each time the subscriptions are live again after the connection to the broker was
+   * lost: whatever was published meanwhile was missed, so a listener re-reads the state the
+   * messages were about. Never called in memory. Returns a function that stops the calls.
+   */
+  onRestored(listener: () => void): () => void;
   close(): Promise<void>;
 }

@@ -48,10 +48,33 @@ export function createRedisPubSub(opts: RedisPubSubOptions): PubSub {
     await client.subscribe(key);
   }
 
+  const restoredListeners = new Set<() => void>();
+  // ioredis resubscribes by itself when it reconnects, but a message published while the
+  // connection was down is gone: after a loss, once the resubscription is acknowledged (a PING
+  // answers after the SUBSCRIBEs sent before it), the listeners are told to catch up.
+  function watchForLosses(client: Redis): void {
+    let wasReady = false;
+    let lost = false;
+    client.on('close', () => {
+      // Before the first `ready` nothing was subscribed yet (SUBSCRIBE waits out the handshake).
+      lost = wasReady;
+    });
+    client.on('ready', () => {
+      wasReady = true;
+      if (!lost) return;
+      lost = false;
+      client.ping().then(() => {
+        for (const listener of [...restoredListeners]) listener();
+      }, () => {}); // lost again: the next `ready` tells them
+    });
+  }
+
   function subscriberClient(): Redis {
     if (subscriber) return subscriber;
-    subscriber = publisher.duplicate({ enableAutoPipelining: false });
+    // Named, so an operator (and a test) can tell it apart in CLIENT LIST.
+    subscriber = publisher.duplicate({ enableAutoPipelining: false, connectionName: `${opts.prefix}subscriber`.replace(/[^\w:.-]/g, '_') });
     subscriber.on('error', () => {});
+    watchForLosses(subscriber);
     subscriber.on('message', (channel: string, message: string) => {
       const listeners = channels.get(channel);
       if (listeners) for (const listener of [...listeners]) listener(message);
@@ -101,7 +124,14 @@ export function createRedisPubSub(opts: RedisPubSubOptions): PubSub {
         }
       };
     },
+    onRestored(listener) {
+      restoredListeners.add(listener);
+      return () => {
+        restoredListeners.delete(listener);
+      };
+    },
     async close() {
+      restoredListeners.clear();
       channels.clear();
       await Promise.all([publisher, subscriber].map((connection) => connection?.quit().catch(() => connection.disconnect())));
     },

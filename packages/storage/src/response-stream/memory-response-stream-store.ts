@@ -76,6 +76,9 @@ export function createMemoryResponseStreamStore(opts: MemoryResponseStreamStoreO
       const expiresAt = cancels.get(responseId);
       return expiresAt !== undefined && expiresAt > now();
     },
+    onRestored() {
+      return () => {}; // appends reach subscribers in this process directly: none is ever missed
+    },
     async onCancelRequested(listener) {
       cancelListeners.add(listener);
       return async () => {

@@ -98,6 +98,9 @@ export function createRedisResponseStreamStore(opts: RedisResponseStreamStoreOpt
         listener(published.ref, toEntries(published.first, published.at, published.events));
       });
     },
+    onRestored(listener) {
+      return pubsub.onRestored(listener);
+    },
     async requestCancel(responseId) {
       await client.multi().set(cancelKey(responseId), '1', 'PX', opts.retentionMs).publish(opts.prefix + cancelChannel, responseId).exec();
     },

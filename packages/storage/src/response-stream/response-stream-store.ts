@@ -37,6 +37,8 @@ export interface ResponseStreamStore {
   owner(responseId: string): Promise<ResponseRef | undefined>;
   /** Live appends for every response of one user, from any process. */
   subscribeUser(userId: string, listener: UserStreamListener): Promise<Unsubscribe>;
+  /** Live appends may have been missed (the subscriptions were lost and are live again): re-read what is followed. */
+  onRestored(listener: () => void): () => void;
   /** Asks whoever generates the response to stop; remembered for the retention period, so a worker that has not started yet sees it too. */
   requestCancel(responseId: string): Promise<void>;
   isCancelRequested(responseId: string): Promise<boolean>;

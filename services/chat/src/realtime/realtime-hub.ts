@@ -27,6 +27,11 @@ export interface RealtimeHub {
 export function createRealtimeHub(deps: { streams: ResponseStreamStore; pubsub: PubSub; logger: Logger }): RealtimeHub {
   const users = new Map<string, UserChannel>();
   let connections = 0;
+  // Either subscription may have lost messages: every session here catches up, whichever it was.
+  const restoreAll = () => {
+    for (const channel of users.values()) for (const session of channel.sessions) session.onRestored();
+  };
+  const stopWatching = [deps.streams.onRestored(restoreAll), deps.pubsub.onRestored(restoreAll)];
 
   function open(userId: string): UserChannel {
     const sessions = new Set<StreamSession>();
@@ -84,6 +89,7 @@ export function createRealtimeHub(deps: { streams: ResponseStreamStore; pubsub: 
     connections: () => connections,
     users: () => users.size,
     async close() {
+      for (const stop of stopWatching) stop();
       const channels = [...users.values()];
       users.clear();
       await Promise.all(channels.map((channel) => channel.ready

@@ -78,6 +78,8 @@ export async function sseRoute(app: FastifyInstance, deps: StreamRouteDeps): Pro
     const peer: StreamPeer = {
       sendEntries: (frame, responseId, lastSeq) => write(`id: ${responseId}:${lastSeq}\ndata: ${frame}\n\n`),
       sendMessage: (frame) => write(`data: ${frame}\n\n`),
+      // EventSource reconnects by itself (after `retry`) with the Last-Event-ID it last saw.
+      restored: () => end(),
     };
     const session = new StreamSession(identity.userId, peer, deps.streams);
     const stopBeating = deps.heartbeat.add({ beat: () => write(': ping\n\n') });

@@ -6,6 +6,12 @@ export interface StreamPeer {
   /** An `entries` frame whose last entry is `lastSeq` of `responseId` (SSE numbers its events with them). */
   sendEntries(frame: string, responseId: string, lastSeq: number): void;
   sendMessage(frame: string): void;
+  /**
+   * Live entries may have been missed (the process's subscriptions to the bus were lost and are
+   * back): the client must catch up from its last offsets — told `ready` again on a WebSocket
+   * (it resumes what it follows), reconnected on SSE (the browser sends Last-Event-ID).
+   */
+  restored(): void;
 }
 
 /** A resume reply is cut in frames of at most this many entries, so one frame stays small. */
@@ -45,6 +51,10 @@ export class StreamSession {
 
   onNotification(frame: string): void {
     this.peer.sendMessage(frame);
+  }
+
+  onRestored(): void {
+    this.peer.restored();
   }
 
   /**

@@ -66,7 +66,8 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
       }
       socket.send(encode(frame), TEXT);
     };
-    const peer: StreamPeer = { sendEntries: send, sendMessage: send };
+    const readyFrame = JSON.stringify({ type: 'ready', heartbeatMs: deps.config.heartbeatMs });
+    const peer: StreamPeer = { sendEntries: send, sendMessage: send, restored: () => send(readyFrame) };
     const session = new StreamSession(identity.userId, peer, deps.streams);
 
     let alive = true;
@@ -108,7 +109,7 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
         return;
       }
       leave = unjoin;
-      send(JSON.stringify({ type: 'ready', heartbeatMs: deps.config.heartbeatMs }));
+      send(readyFrame);
     }, (error: unknown) => {
       deps.logger.warn({ err: error }, 'realtime subscription failed');
       socket.close(1011, 'subscription failed');
