@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisResponseStreamStore, type ResponseStreamStore } from '@versaai/storage';
-import { createTestRedisPrefix, requireService, startTestIdentity, waitFor, type TestIdentity, type TestRedisPrefix } from '@versaai/testing';
-import { startChatAlone, type ChatAlone } from './chat-alone.ts';
+import { requireService, waitFor } from '@versaai/testing';
+import { startChatOnRedis, type ChatOnRedis } from './chat-alone.ts';
 import { connectStream, wsUrl, type StreamClient } from './realtime-harness.ts';
 
 const hasRedis = await requireService('redis', 'chat realtime subscriptions while the subscriber connection opens');
@@ -16,31 +15,22 @@ const USERS = 120;
 // reconnected without those channels: some sockets were closed with 1011, others were told
 // `ready` while nothing reached them any more.
 describe.skipIf(!hasRedis)('chat realtime: many users connecting to a fresh replica at once', () => {
-  let identity: TestIdentity;
-  let redis: TestRedisPrefix;
-  let chat: ChatAlone;
-  let writer: ResponseStreamStore;
+  let platform: ChatOnRedis;
   const clients: StreamClient[] = [];
 
   beforeAll(async () => {
-    identity = await startTestIdentity();
-    redis = createTestRedisPrefix();
-    chat = await startChatAlone({ REDIS_URL: redis.url, VERSAAI_REDIS_PREFIX: redis.prefix }, identity);
-    writer = createRedisResponseStreamStore({ url: redis.url, prefix: redis.prefix, retentionMs: 60_000 });
+    platform = await startChatOnRedis();
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));
-    await chat?.stop();
-    await writer?.close();
-    await identity?.close();
-    await redis?.cleanup();
+    await platform?.stop();
   });
 
   it('every socket gets ready, and every ready socket receives what is appended afterwards', async () => {
     const userIds = Array.from({ length: USERS }, (_, index) => `burst-${index}`);
-    const tokens = await Promise.all(userIds.map((sub) => identity.issuer.sign({ sub })));
-    const url = wsUrl(chat.platform.url);
+    const tokens = await Promise.all(userIds.map((sub) => platform.identity.issuer.sign({ sub })));
+    const url = wsUrl(platform.chat.platform.url);
     // Opened a millisecond apart, so that some arrive during the subscriber connection's handshake.
     const opened = await Promise.all(tokens.map(async (token, index) => {
       await sleep(index);
@@ -54,7 +44,7 @@ describe.skipIf(!hasRedis)('chat realtime: many users connecting to a fresh repl
     }));
 
     const refs = userIds.map((userId) => ({ responseId: randomUUID(), conversationId: 'c', userId }));
-    await Promise.all(refs.map((ref) => writer.append(ref, [{ type: 'delta', text: 'hello' }])));
+    await Promise.all(refs.map((ref) => platform.writer.append(ref, [{ type: 'delta', text: 'hello' }])));
     // Every socket got its own user's entry; a socket left without its subscription would wait forever.
     const ready = (index: number) => opened[index]!.outcome === 'ready';
     const received = (index: number) => opened[index]!.client.entriesOf(refs[index]!.responseId).length === 1;
