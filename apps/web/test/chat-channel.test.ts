@@ -104,7 +104,8 @@ describe('chat channel: coming back to a closed laptop shows the whole answer', 
     sockets[1]!.receive({ type: 'ready', heartbeatMs: 30000 });
     sockets[1]!.receive({ type: 'error', code: 'STREAM_NOT_FOUND', responseId: 'r1' });
     await vi.waitFor(() => expect(chat.shown[1]).toMatchObject({ content: 'The beginning and the whole end.', status: 'completed' }));
-    expect(api.calls.filter((call) => call.path === '/api/chat/conversations/c1')).toHaveLength(2);
+    // Opened; read again for the reconnection (notifications missed) and for the stream that is gone.
+    expect(api.calls.filter((call) => call.path === '/api/chat/conversations/c1')).toHaveLength(3);
     // Nothing left to resume: the next reconnection asks for nothing.
     expect(chat.unfinishedStreams()).toEqual([]);
   });
@@ -185,6 +186,18 @@ describe('chat channel: coming back to a closed laptop shows the whole answer', 
     await sent;
     await vi.advanceTimersByTimeAsync(1_000);
     expect(api.calls.filter((call) => call.method === 'GET')).toHaveLength(1);
+    expect(chat.shown.map((message) => message.id)).toEqual(['m1', 'r1', 'm2', 'r2']);
+  });
+
+  it('reads the list and the open conversation again after a reconnection: the notifications sent meanwhile were missed', async () => {
+    const { chat, api, store } = await streamingConversation();
+    const reads = (path: string) => api.calls.filter((call) => call.method === 'GET' && call.path.split('?')[0] === path).length;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect([reads('/api/chat/conversations/c1'), reads('/api/chat/conversations')]).toEqual([1, 0]); // the first ready reads nothing
+    store([pathMessage('m1', 'user', 'Q'), pathMessage('r1', 'assistant', 'Done.'), pathMessage('m2', 'user', 'Written while we were away'), pathMessage('r2', 'assistant', 'Its answer.')]);
+    sockets[0]!.receive({ type: 'ready', heartbeatMs: 30000 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect([reads('/api/chat/conversations/c1'), reads('/api/chat/conversations')]).toEqual([2, 1]);
     expect(chat.shown.map((message) => message.id)).toEqual(['m1', 'r1', 'm2', 'r2']);
   });
 

@@ -71,18 +71,34 @@ export function connectChatChannel(options: ChatChannelOptions): { stop: () => v
       const { message } = frame as MessageNotification;
       if (message) announced(message);
     } else if (frame.type.startsWith('conversation.')) {
-      // A hint that the list changed (a title was generated, another device renamed…): read it again, once per burst.
-      listRefresh ??= setTimeout(() => {
-        listRefresh = null;
-        void conversations.load();
-      }, 300);
+      // A hint that the list changed (a title was generated, another device renamed…).
+      refreshList();
     }
+  };
+  /** Reads the list again, once per burst of reasons. */
+  const refreshList = () => {
+    listRefresh ??= setTimeout(() => {
+      listRefresh = null;
+      void conversations.load();
+    }, 300);
+  };
+  let readies = 0;
+  /**
+   * Every `ready` resumes the answers we follow. After the first (a reconnection, or the server
+   * saying its subscriptions came back), the notifications sent meanwhile were missed too: the
+   * list and the open conversation are read again.
+   */
+  const onReady = () => {
+    resumeUnfinished();
+    if (readies++ === 0) return;
+    refreshList();
+    if (chat.conversationId) void chat.reload().catch(() => {});
   };
   // A conversation just read from the API may hold answers still being written: follow them now, not at the next reconnection.
   const stopWatchingReads = chat.$onAction(({ name, after }) => {
     if (name === 'open' || name === 'reload') after(() => resumeUnfinished());
   });
-  const socket = new ChatSocket({ token: options.token, onFrame, onReady: resumeUnfinished, createSocket: options.createSocket, url: options.url });
+  const socket = new ChatSocket({ token: options.token, onFrame, onReady, createSocket: options.createSocket, url: options.url });
 
   const wake = () => {
     // Open already: resume now (duplicates are ignored by seq). Otherwise `ready` will resume.
