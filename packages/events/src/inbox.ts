@@ -33,9 +33,10 @@ export async function recordInboxBatch(trx: ServiceDb, group: string, eventIds: 
   return new Set(inserted.map((row) => String(row.event_id)));
 }
 
-/** Deletes inbox rows older than `olderThanMs`: redeliveries never come that late (streams are trimmed before). */
+/** Deletes inbox rows at least `olderThanMs` old: redeliveries never come that late (streams are trimmed before). */
 export async function pruneInbox(db: ServiceDb, olderThanMs: number): Promise<number> {
   const cutoff = new Date(Date.now() - olderThanMs).toISOString();
-  const result = await db.deleteFrom('versaai_inbox').where('processed_at', '<', cutoff).executeTakeFirst();
+  // `<=`: with a retention of 0, a row recorded in this very millisecond is old enough too.
+  const result = await db.deleteFrom('versaai_inbox').where('processed_at', '<=', cutoff).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
