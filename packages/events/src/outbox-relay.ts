@@ -37,8 +37,6 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-type OutboxRow = OutboxEntry;
-
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { database, transport, logger, metrics } = options;
   const batchSize = options.batchSize ?? 100;
@@ -58,7 +56,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   // that batch skips them instead of appending them a second time.
   let lastBatchIds = new Set<string>();
 
-  async function publishAndDelete(db: ServiceDb, rows: OutboxRow[]): Promise<number> {
+  async function publishAndDelete(db: ServiceDb, rows: OutboxEntry[]): Promise<number> {
     if (rows.length === 0) return 0;
     await transport.append(rows.map((row) => ({ stream: row.stream, payload: row.payload })));
     // A crash here publishes these rows again on restart: harmless, consumers dedupe by event id.
@@ -67,7 +65,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return rows.length;
   }
 
-  function countPublished(rows: OutboxRow[]): void {
+  function countPublished(rows: OutboxEntry[]): void {
     if (!metrics) return;
     const perType = new Map<string, number>();
     for (const row of rows) perType.set(row.type, (perType.get(row.type) ?? 0) + 1);
@@ -82,14 +80,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (database.dialect === 'postgres') {
       // Replicas relaying the same schema each lock a different batch instead of publishing the same rows.
       return database.db.transaction().execute(async (trx) => {
-        const rows: OutboxRow[] = await selectBatch(trx).forUpdate().skipLocked().execute();
+        const rows: OutboxEntry[] = await selectBatch(trx).forUpdate().skipLocked().execute();
         lastBatchIds = new Set(rows.map((row) => row.id));
         return publishAndDelete(trx, rows);
       });
     }
     // SQLite has one writer and Kysely one connection: holding a transaction across the publish
     // would stall every other query of the service, so read, publish, then delete.
-    const rows: OutboxRow[] = await selectBatch(database.db).execute();
+    const rows: OutboxEntry[] = await selectBatch(database.db).execute();
     lastBatchIds = new Set(rows.map((row) => row.id));
     return publishAndDelete(database.db, rows);
   }

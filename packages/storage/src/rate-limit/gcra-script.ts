@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 
 /**
  * The GCRA step of gcra.ts as one Lua script, so read-decide-write is atomic across every
@@ -25,5 +24,3 @@ end
 redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000))
 return { 1, math.floor((window - (new_tat - now)) / interval), new_tat - now, 0 }
 `;
-
-export const GCRA_SCRIPT_SHA = createHash('sha1').update(GCRA_SCRIPT).digest('hex');

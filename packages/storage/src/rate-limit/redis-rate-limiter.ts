@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { emissionIntervalUs, gcraWindowUs } from './gcra.ts';
-import { GCRA_SCRIPT, GCRA_SCRIPT_SHA } from './gcra-script.ts';
+import { redisScript } from '../redis-script.ts';
+import { GCRA_SCRIPT } from './gcra-script.ts';
 import { assertValidRule, type RateLimiter, type RateLimitResult } from './rate-limiter.ts';
 
 export interface RedisRateLimiterOptions {
@@ -13,10 +14,6 @@ export interface RedisRateLimiterOptions {
   connectTimeoutMs?: number;
   /** Longest wait for one answer, including while Redis is unreachable, ms (own connection only). */
   commandTimeoutMs?: number;
-}
-
-function isNoScript(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
 
 function ownClient(url: string, opts: RedisRateLimiterOptions): Redis {
@@ -39,20 +36,14 @@ function ownClient(url: string, opts: RedisRateLimiterOptions): Redis {
  * GCRA shared by every process that uses the same Redis and prefix: the counters of several
  * gateway replicas are one counter, so a limit is not multiplied by the replica count.
  */
+const gcra = redisScript(GCRA_SCRIPT);
+
 export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimiter {
   if (!opts.client && !opts.url) throw new Error('createRedisRateLimiter needs a url or a client');
   const owned = !opts.client;
   const client = opts.client ?? ownClient(opts.url!, opts);
 
-  async function run(key: string, args: number[]): Promise<unknown> {
-    try {
-      return await client.evalsha(GCRA_SCRIPT_SHA, 1, key, ...args);
-    } catch (error) {
-      // The script cache is empty after a Redis restart or failover: EVAL loads it again.
-      if (!isNoScript(error)) throw error;
-      return client.eval(GCRA_SCRIPT, 1, key, ...args);
-    }
-  }
+  const run = (key: string, args: number[]): Promise<unknown> => gcra(client, 1, key, ...args);
 
   return {
     async take(key, rule): Promise<RateLimitResult> {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createRedisPubSub } from '../pubsub/redis-pubsub.ts';
+import { redisScript } from '../redis-script.ts';
 import type { ResponseRef, ResponseStreamEvent, ResponseStreamStore, StreamEntry, UserStreamListener } from './response-stream-store.ts';
 
 export interface RedisResponseStreamStoreOptions {
@@ -30,11 +30,8 @@ redis.call('PUBLISH', ARGV[3], '{"ref":' .. ARGV[2] .. ',"first":' .. first .. '
 return first
 `;
 
-const APPEND_SCRIPT_SHA = createHash('sha1').update(APPEND_SCRIPT).digest('hex');
-
-function isNoScript(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith('NOSCRIPT');
-}
+// Every delta of every response comes through it: by digest, not the whole script each time.
+const append = redisScript(APPEND_SCRIPT);
 
 interface Published {
   ref: ResponseRef;
@@ -71,13 +68,7 @@ export function createRedisResponseStreamStore(opts: RedisResponseStreamStoreOpt
         String(opts.retentionMs), refJson, opts.prefix + userChannel(ref.userId), String(at),
         ...events.map((event) => JSON.stringify(event)),
       ];
-      // By digest: every delta of every response comes through here, and EVAL would send and
-      // hash the whole script each time inside Redis's one thread, ahead of the publish.
-      const first = await client.evalsha(APPEND_SCRIPT_SHA, 2, ...args).catch((error: unknown) => {
-        // The script cache is empty after a Redis restart or failover: EVAL loads it again.
-        if (!isNoScript(error)) throw error;
-        return client.eval(APPEND_SCRIPT, 2, ...args);
-      }) as number;
+      const first = await append(client, 2, ...args) as number;
       return toEntries(first, at, events);
     },
     async read(responseId, afterSeq = 0) {

@@ -41,6 +41,7 @@ const resumeQuerySchema = {
  */
 export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps): Promise<void> {
   const encode = encoderOfRepeatedFrames();
+  const readyFrame = JSON.stringify({ type: 'ready', heartbeatMs: deps.config.heartbeatMs });
   app.get('/stream/ws', {
     websocket: true,
     schema: { querystring: resumeQuerySchema },
@@ -66,7 +67,6 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
       }
       socket.send(encode(frame), TEXT);
     };
-    const readyFrame = JSON.stringify({ type: 'ready', heartbeatMs: deps.config.heartbeatMs });
     const peer: StreamPeer = { sendEntries: send, sendMessage: send, restored: () => send(readyFrame) };
     const session = new StreamSession(identity.userId, peer, deps.streams);
 
