@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Database } from './database.ts';
+import { registerDirectPostgresReads } from './direct-postgres-reads.ts';
 
 const INT8_OID = 20;
 const DUPLICATE_SCHEMA = '42P06';
@@ -47,6 +48,7 @@ export async function openPostgresDatabase(service: string, databaseUrl: string,
     throw error;
   }
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  registerDirectPostgresReads(db, pool);
   let closed: Promise<void> | undefined;
   return {
     db,

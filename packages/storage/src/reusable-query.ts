@@ -1,4 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import { directPostgresRead } from './direct-postgres-reads.ts';
 import { directSqliteRead } from './direct-sqlite-reads.ts';
 
 /**
@@ -11,7 +12,9 @@ import { directSqliteRead } from './direct-sqlite-reads.ts';
  * the builder adds itself stay as they are.
  *
  * On a SQLite database (not a transaction) a read runs on the connection directly when no
- * transaction is open there (see direct-sqlite-reads.ts); everything else goes through Kysely.
+ * transaction is open there (see direct-sqlite-reads.ts); on a PostgreSQL database (not a
+ * transaction) it runs as a named prepared statement on the pool (direct-postgres-reads.ts);
+ * everything else goes through Kysely.
  */
 export function reusableQuery<Row, Params extends readonly unknown[]>(
   build: (db: Kysely<any>, ...params: { [K in keyof Params]: string }) => Compilable<Row>, // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -40,6 +43,8 @@ export function reusableQuery<Row, Params extends readonly unknown[]>(
     const { query, parameters } = prepared(db, params);
     const rows = directSqliteRead(db)?.(query.sql, parameters);
     if (rows) return { rows: rows as Row[] };
+    const postgresRead = directPostgresRead(db);
+    if (postgresRead) return { rows: (await postgresRead(query.sql, parameters)) as Row[] };
     return db.executeQuery<Row>({ ...query, parameters });
   }
 

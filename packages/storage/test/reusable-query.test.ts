@@ -40,12 +40,12 @@ describeOnBothDialects('reusableQuery', (harness) => {
     expect((await owners(db, 'p9')).rows).toEqual([]);
   });
 
-  it('reads SQLite without Kysely when no transaction is open, and never sees another caller\'s uncommitted writes', async () => {
+  it('reads without Kysely (SQLite: when no transaction is open; PostgreSQL: a prepared statement), never seeing another caller\'s uncommitted writes', async () => {
     const owners = reusableQuery((d, id: string) => d.selectFrom('pets').select('owner').where('id', '=', id), 1);
     const viaKysely = vi.spyOn(db, 'executeQuery');
     try {
       expect((await owners(db, 'p1')).rows).toEqual([{ owner: 'ana' }]);
-      expect(viaKysely).toHaveBeenCalledTimes(database.dialect === 'sqlite' ? 0 : 1);
+      expect(viaKysely).toHaveBeenCalledTimes(0);
       let outside: Promise<unknown> | undefined;
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('pets').values({ id: 'p8', owner: 'dee', kind: 'cat' }).execute();
@@ -66,6 +66,17 @@ describeOnBothDialects('reusableQuery', (harness) => {
     expect((await toy(db, 't1')).rows).toEqual([{ id: 't1', name: 'ball' }]);
     await sql`alter table toys add column colour text`.execute(db);
     expect((await toy(db, 't1')).rows).toEqual([{ id: 't1', name: 'ball', colour: null }]);
+  });
+  it('sees a column added after the query was prepared on the same connection (PostgreSQL: a new statement name)', async () => {
+    // One connection: the second read meets the statement prepared by the first.
+    const single = await harness.open('reusable_single', { poolMax: 1 });
+    await sql`create table gifts (id text primary key, name text not null)`.execute(single.db);
+    await single.db.insertInto('gifts').values({ id: 'g1', name: 'kite' }).execute();
+    const gift = reusableQuery((d, id: string) => d.selectFrom('gifts').selectAll().where('id', '=', id), 1);
+    expect((await gift(single.db, 'g1')).rows).toEqual([{ id: 'g1', name: 'kite' }]);
+    await sql`alter table gifts add column colour text`.execute(single.db);
+    expect((await gift(single.db, 'g1')).rows).toEqual([{ id: 'g1', name: 'kite', colour: null }]);
+    expect((await gift(single.db, 'nobody')).rows).toEqual([]);
   });
   it('answers at once (now) only where run would read SQLite directly, with the same rows', async () => {
     const owners = reusableQuery((d, id: string) => d.selectFrom('pets').select('owner').where('id', '=', id), 1);
