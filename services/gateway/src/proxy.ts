@@ -77,15 +77,14 @@ export async function registerProxy(
   return pools;
 }
 
+/** `headers` is reply-from's own copy of the client's headers (made for this call): set in place, not copied again. */
 function forwardedHeaders(request: FastifyRequest, headers: Record<string, unknown>) {
   const context = requestContext.get();
-  return {
-    ...headers,
-    'x-request-id': String(request.id),
-    ...(context ? { 'x-correlation-id': context.correlationId } : {}),
-    // The gateway is the edge and trusts no client-sent X-Forwarded-For: it states the peer it saw.
-    'x-forwarded-for': request.ip,
-  };
+  headers['x-request-id'] = String(request.id);
+  if (context) headers['x-correlation-id'] = context.correlationId;
+  // The gateway is the edge and trusts no client-sent X-Forwarded-For: it states the peer it saw.
+  headers['x-forwarded-for'] = request.ip;
+  return headers;
 }
 
 /**
