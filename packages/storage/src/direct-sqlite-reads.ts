@@ -6,6 +6,16 @@ export type DirectSqliteRead = (sqlText: string, parameters: readonly unknown[])
 
 const readers = new WeakMap<object, DirectSqliteRead>();
 
+/**
+ * Where the database stands, as seen from this connection: `dataVersion` changes when another
+ * connection (another process: the CLI, a replica on the same file) commits, `totalChanges`
+ * when this one inserts, updates or deletes rows (also inside a transaction not committed yet,
+ * and inside triggers). Equal stamps taken with no transaction open mean no row changed between them.
+ */
+export interface SqliteChangeStamp { dataVersion: number; totalChanges: number }
+
+const stampers = new WeakMap<object, () => SqliteChangeStamp | undefined>();
+
 interface RawRead { statement: BetterSqlite3.Statement; build: RowBuilder | undefined }
 
 /**
@@ -41,6 +51,24 @@ export function registerDirectReads(db: object, connection: BetterSqlite3.Databa
     }
     return values.map(read.build);
   });
+  // `PRAGMA data_version` opens a read transaction (the WAL read lock: ~2 µs); total_changes()
+  // reads a counter of the connection (~0.1 µs). Both are per-connection values, hence here.
+  let dataVersion: BetterSqlite3.Statement | undefined;
+  let totalChanges: BetterSqlite3.Statement | undefined;
+  stampers.set(db, () => {
+    if (connection.inTransaction) return undefined;
+    dataVersion ??= connection.prepare('pragma data_version').pluck(true);
+    totalChanges ??= connection.prepare('select total_changes()').pluck(true);
+    return { dataVersion: dataVersion.get() as number, totalChanges: totalChanges.get() as number };
+  });
+}
+
+/**
+ * The change stamp of a database opened by openSqliteDatabase, taken now; undefined while a
+ * transaction is open on its connection (its writes are not settled), on a transaction and on PostgreSQL.
+ */
+export function sqliteChangeStampNow(db: object): SqliteChangeStamp | undefined {
+  return stampers.get(db)?.();
 }
 
 /** The direct reader of a database opened by openSqliteDatabase (not of a transaction, nor of PostgreSQL). */

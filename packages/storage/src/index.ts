@@ -12,6 +12,7 @@ export {
   type MemoryRevocationListOptions, type RedisRevocationListOptions, type RevocationList,
 } from './revocation/index.ts';
 export { reusableQuery } from './reusable-query.ts';
+export { snapshotCache, type SnapshotCache } from './snapshot-cache.ts';
 export {
   createMemoryResponseStreamStore, createRedisResponseStreamStore, isFinal,
   type MemoryResponseStreamStoreOptions, type RedisResponseStreamStoreOptions,

@@ -4,7 +4,7 @@ import { preferencesRepository, toPreferences, type PreferencesRow } from './pre
 import type { Role } from '@versaai/identity';
 import type { Locale, UserStatus } from './profile.ts';
 import { profilesRepository, type ProfileRow } from './profiles-repository.ts';
-import { reusableQuery } from '@versaai/storage';
+import { reusableQuery, snapshotCache } from '@versaai/storage';
 import { iso, type Db } from './rows.ts';
 
 type MeRow = ProfileRow & { [K in keyof PreferencesRow as `p_${K}`]: PreferencesRow[K] | null };
@@ -20,6 +20,23 @@ const selectMe = reusableQuery((db: Db, userId: string) => db
     'preferences.notify_push as p_notify_push', 'preferences.notify_in_app as p_notify_in_app',
   ])
   .where('profiles.user_id', '=', userId), 1);
+
+/**
+ * Each signed-in page asks for its user's document, and it rarely changes: on SQLite it is kept
+ * until any row of the users database changes (see snapshotCache: the check costs about half
+ * the query, and it sees writes by any path, process or replica). Entries are frozen: one
+ * object answers many requests. Bounded: a user evicted is read again.
+ */
+const meByUser = snapshotCache<string, { me: MeDocument | undefined }>({ maxEntries: 10_000 });
+
+function frozen(me: MeDocument | undefined): { me: MeDocument | undefined } {
+  if (me) {
+    Object.freeze(me.preferences.notifications);
+    Object.freeze(me.preferences);
+    Object.freeze(me);
+  }
+  return Object.freeze({ me });
+}
 
 function meDocumentOf(row: MeRow | undefined): MeDocument | undefined {
   if (!row) return undefined;
@@ -68,7 +85,9 @@ export const meRepository = {
    * connection); undefined when `find` must answer. `me` is undefined as with `find`.
    */
   findNow(db: Db, userId: string): { me: MeDocument | undefined } | undefined {
-    const result = selectMe.now(db, userId);
-    return result && { me: meDocumentOf(result.rows[0] as MeRow | undefined) };
+    return meByUser.now(db, userId, () => {
+      const result = selectMe.now(db, userId);
+      return result && frozen(meDocumentOf(result.rows[0] as MeRow | undefined));
+    });
   },
 };
