@@ -34,10 +34,12 @@ function sessionRevoked(): ProblemError {
 export function createEdgeAuth(deps: EdgeAuthDeps) {
   const { verifier, revocations } = deps;
   const isRevokedNow = revocations.isRevokedNow?.bind(revocations);
-  // A keep-alive client sends the same token on every request of its connection: comparing it
-  // with the connection's last one skips hashing the whole token (hundreds of characters) into
-  // the verifier's cache each time. A different token, or an expired one, asks the verifier.
-  const lastTokenOn = new WeakMap<object, { token: string; identity: Identity }>();
+  // A keep-alive client sends the same Authorization header on every request of its connection:
+  // comparing it with the connection's last one skips parsing it and hashing the whole token
+  // (hundreds of characters) into the verifier's cache each time. A different header, or an
+  // expired token, asks the verifier. `header` is kept only for a bearer header (a stream
+  // route's token travels elsewhere), so a request without one never matches.
+  const lastTokenOn = new WeakMap<object, { token: string; header: string | undefined; identity: Identity }>();
 
   function tokenOf(request: FastifyRequest, route: GatewayRoute): string | undefined {
     const token = route.streamToken ? streamAccessToken(request) : bearerToken(request.headers.authorization);
@@ -82,16 +84,22 @@ export function createEdgeAuth(deps: EdgeAuthDeps) {
    * throws the same problems it would.
    */
   authenticateAtEdge.now = (request: FastifyRequest, route: GatewayRoute): { identity: Identity | undefined } | undefined => {
-    const token = tokenOf(request, route);
-    if (token === undefined) return NO_IDENTITY;
-    if (!isRevokedNow || isApiKey(token)) return undefined;
     const socket = request.raw.socket;
     const last = lastTokenOn.get(socket);
-    let identity = last !== undefined && last.token === token && last.identity.expiresAt > Date.now() / 1000 ? last.identity : undefined;
-    if (!identity) {
-      identity = verifier.cached?.(token);
-      if (!identity) return undefined;
-      lastTokenOn.set(socket, { token, identity });
+    const header = route.streamToken ? undefined : request.headers.authorization;
+    let identity: Identity | undefined;
+    if (isRevokedNow && last !== undefined && header !== undefined && header === last.header && last.identity.expiresAt > Date.now() / 1000) {
+      identity = last.identity;
+    } else {
+      const token = tokenOf(request, route);
+      if (token === undefined) return NO_IDENTITY;
+      if (!isRevokedNow || isApiKey(token)) return undefined;
+      identity = last !== undefined && last.token === token && last.identity.expiresAt > Date.now() / 1000 ? last.identity : undefined;
+      if (!identity) {
+        identity = verifier.cached?.(token);
+        if (!identity) return undefined;
+      }
+      lastTokenOn.set(socket, { token, header, identity });
     }
     let revoked = false;
     try {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent, get as httpGet } from 'node:http';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { authenticate } from '@versaai/identity';
 import { defineService, startPlatform, type RunningPlatform } from '@versaai/runtime';
@@ -139,6 +140,37 @@ describe('gateway authentication at the edge (all-in-one)', () => {
       expect(allowed.status).toBe(200);
       expect(allowed.headers.get('ratelimit-limit')).toBe('1000');
       expect((await allowed.json() as Record<string, unknown>).identity).toMatchObject({ userId: 'user-f', sessionId: 'sess-1' });
+    }
+  });
+
+  it('decides each request of one kept-alive connection by its own Authorization header', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const onConnection = (authorization?: string) => new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+      const request = httpGet(`${platform.url}/api/echo/me`, { agent, headers: authorization ? { authorization } : {} }, (response) => {
+        sockets.add(response.socket);
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
+      });
+      request.on('error', reject);
+    });
+    try {
+      const alice = `Bearer ${await token({ sub: 'user-h1' })}`;
+      const bob = `Bearer ${await token({ sub: 'user-h2', sid: 'sess-h2' })}`;
+      expect((await onConnection(alice)).body.identity).toMatchObject({ userId: 'user-h1' });
+      expect((await onConnection(alice)).body.identity).toMatchObject({ userId: 'user-h1' });
+      const anonymous = await onConnection();
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body.code).toBe('AUTH_REQUIRED');
+      expect((await onConnection(bob)).body.identity).toMatchObject({ userId: 'user-h2', sessionId: 'sess-h2' });
+      // The same token in a header written differently (case, spacing) is the same credential.
+      expect((await onConnection(alice.replace('Bearer ', 'bearer  '))).body.identity).toMatchObject({ userId: 'user-h1' });
+      expect((await onConnection(`${alice}x`)).status).toBe(401);
+      expect((await onConnection(alice)).body.identity).toMatchObject({ userId: 'user-h1' });
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
     }
   });
 
