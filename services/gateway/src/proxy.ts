@@ -1,15 +1,16 @@
-import replyFrom from '@fastify/reply-from';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import { requestContext, type Logger, type Metrics } from '@versaai/kernel';
+import { Agent, type Dispatcher } from 'undici';
+import { problem, requestContext, type Logger, type Metrics } from '@versaai/kernel';
 import type { Upstreams } from '@versaai/runtime';
 import { defaultProxySettings, type ProxySettings } from './gateway-config.ts';
 import type { GatewayRoute } from './route-table.ts';
 import { noReplicaProblem, upstreamProblem } from './upstream-errors.ts';
-import { relayBody } from './relay-body.ts';
+import { forwardedBody, forwardedHeaders, hasDotSegment, relayHeaders } from './proxy-messages.ts';
 import { startActiveHealth } from './upstream/active-health.ts';
 import type { Replica } from './upstream/replica.ts';
 import { classifyFailure, isIdempotent } from './upstream/retry-policy.ts';
 import { createServicePool, type ServicePool } from './upstream/service-pool.ts';
+import { callUpstream } from './upstream/upstream-call.ts';
 import { registerUpstreamMetrics, type RecordOutcome } from './upstream/upstream-metrics.ts';
 
 const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -20,14 +21,13 @@ export interface ProxyOptions {
   metrics?: Metrics;
 }
 
-function undiciOptions(settings: ProxySettings) {
-  return {
+function upstreamAgent(settings: ProxySettings): Agent {
+  return new Agent({
     // Keep-alive pools per upstream origin; idle sockets are kept long enough to be reused under load.
     connections: 128, pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000,
-    // reply-from turns certificate checks off (its `tls` default); undici lets `connect` win
-    // over it: an https upstream must prove who it is (a private CA goes in NODE_EXTRA_CA_CERTS).
+    // An https upstream must prove who it is (a private CA goes in NODE_EXTRA_CA_CERTS).
     connect: { timeout: settings.connectTimeoutMs, rejectUnauthorized: true },
-  };
+  });
 }
 
 /** 502, 503 and 504 from a replica mean the replica (or what is behind it) is failing. */
@@ -63,11 +63,13 @@ export async function registerProxy(
   });
   app.addHook('onClose', () => health.stop());
 
+  const agent = upstreamAgent(settings);
+  app.addHook('onClose', () => agent.destroy());
+
   await app.register(async (scope) => {
-    await scope.register(replyFrom, { undici: undiciOptions(settings), retryMethods: [], disableRequestLogging: true });
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     for (const route of routes) {
-      const handler = proxyHandler(route, pools.get(route.service)!, settings, record);
+      const handler = proxyHandler(route, pools.get(route.service)!, settings, record, agent);
       for (const url of [route.prefix, `${route.prefix}/*`]) {
         // Hidden from the OpenAPI document: the gateway lists proxied prefixes itself (edge-plugins.ts).
         scope.route({ method: METHODS, url, bodyLimit: route.bodyLimit, exposeHeadRoute: false, schema: { hide: true }, handler });
@@ -77,61 +79,82 @@ export async function registerProxy(
   return pools;
 }
 
-/** `headers` is reply-from's own copy of the client's headers (made for this call): set in place, not copied again. */
-function forwardedHeaders(request: FastifyRequest, headers: Record<string, unknown>) {
-  const context = requestContext.get();
-  headers['x-request-id'] = String(request.id);
-  if (context) headers['x-correlation-id'] = context.correlationId;
-  // The gateway is the edge and trusts no client-sent X-Forwarded-For: it states the peer it saw.
-  headers['x-forwarded-for'] = request.ip;
-  return headers;
-}
-
 /**
  * One request: pick a replica, call it within what is left of the route's timeout; on a
  * failure before any response byte, an idempotent request tries another replica (up to
  * `retries` more). Every call is judged for the replica's breaker: a connection error, a
  * timeout or a 502/503/504 is a failure; any other answer a success.
  */
-function proxyHandler(route: GatewayRoute, pool: ServicePool, settings: ProxySettings, record: RecordOutcome) {
+function proxyHandler(route: GatewayRoute, pool: ServicePool, settings: ProxySettings, record: RecordOutcome, agent: Dispatcher) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    // An upstream resolves `..` segments as it likes: never let a path climb out of the route's prefix.
+    if (hasDotSegment(request.url)) throw problem.badRequest('BAD_REQUEST', 'The path has a ".." segment.');
     const deadline = Date.now() + route.timeoutMs;
     const tried = new Set<Replica>();
     const mayRetry = isIdempotent(request.method);
+    const context = requestContext.get();
+    const body = forwardedBody(request);
 
     const attempt = (replica: Replica): FastifyReply => {
       tried.add(replica);
       const lease = replica.acquire();
-      // In flight until the answer has been relayed or the client went away (streams count);
-      // reply-from skips onResponse for a client that aborted, and this still frees the lease.
-      reply.raw.once('close', () => {
-        lease.settle('neutral');
-        lease.release();
-      });
-      return reply.from(`${replica.origin}${request.url}`, {
-        timeout: Math.max(1, deadline - Date.now()),
-        rewriteRequestHeaders: (_original, headers) => forwardedHeaders(request, headers),
-        onResponse: (_request, upstreamReply, response) => {
-          const failing = isFailingStatus(response.statusCode);
+      const cancel = callUpstream(agent, {
+        origin: replica.origin,
+        path: request.url,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: forwardedHeaders(request, replica.host, context?.correlationId, body?.contentType),
+        body: body?.payload,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+      }, {
+        onHead: (statusCode) => {
+          const failing = isFailingStatus(statusCode);
           lease.settle(failing ? 'failure' : 'success');
           record(route.service, failing ? 'upstream_error' : 'ok');
-          relayBody(request, upstreamReply, response, route.service);
         },
-        onError: (failedReply, { error }) => {
+        onBody: (statusCode, headers, answer) => {
+          if (reply.sent || reply.raw.destroyed) {
+            if (!Buffer.isBuffer(answer)) answer.destroy();
+            return;
+          }
+          // undici accepts any three digits; Fastify only 100–599.
+          if (statusCode > 599) {
+            request.log.warn({ service: route.service, statusCode }, 'upstream answered an invalid status');
+            if (!Buffer.isBuffer(answer)) answer.destroy();
+            reply.send(upstreamProblem(route.service, 'other'));
+            return;
+          }
+          relayHeaders(headers, reply);
+          // The client's body was not read to its end: this connection cannot carry another request.
+          if (!request.raw.complete) reply.header('connection', 'close');
+          reply.code(statusCode).send(answer);
+        },
+        onBodyError: (error) => {
+          request.log.warn({ err: error, service: route.service }, 'upstream body failed');
+          if (!reply.sent) reply.send(upstreamProblem(route.service, classifyFailure(error)));
+        },
+        onError: (error) => {
           const kind = classifyFailure(error);
           lease.settle('failure');
           lease.release();
           record(route.service, kind === 'connect' ? 'connect_error' : kind === 'timeout' ? 'timeout' : 'error');
           request.log.warn({ err: error, service: route.service, replica: replica.origin, attempt: tried.size }, 'upstream call failed');
-          if (failedReply.sent) return;
+          if (reply.sent || reply.raw.destroyed) return;
           const next = kind === 'connect' && mayRetry && tried.size <= settings.retries && Date.now() < deadline ? pool.pick(tried) : undefined;
           if (next) {
             attempt(next);
             return;
           }
-          failedReply.send(upstreamProblem(route.service, kind));
+          reply.send(upstreamProblem(route.service, kind));
         },
       });
+      // In flight until the answer has been relayed or the client went away (streams count);
+      // a client that goes away first cancels the call.
+      reply.raw.once('close', () => {
+        cancel();
+        lease.settle('neutral');
+        lease.release();
+      });
+      return reply;
     };
 
     const first = pool.pick();

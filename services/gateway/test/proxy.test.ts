@@ -1,8 +1,25 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '@versaai/runtime';
 import { waitFor } from '@versaai/testing';
 import { createGateway, type GatewayRoute } from '../src/index.ts';
 import { closedPortUrl, startSelfSignedHttps, startUpstream, type TestUpstream } from './upstream-servers.ts';
+
+/** node:http, because fetch normalizes `..` away and refuses hop-by-hop headers. */
+function rawRequest(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const { host, pathname } = new URL(url);
+  const path = url.slice(url.indexOf(pathname.split('/')[1]!) - 1);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: host.split(':')[0], port: Number(host.split(':')[1]), path, headers }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => { body += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (response: Response): Promise<any> => response.json();
@@ -94,6 +111,36 @@ describe('gateway proxy, passive health (distributed topology)', () => {
     const seen = await json(response);
     expect(seen).toMatchObject({ method: 'POST', url: '/api/echo/things?x=1', body: '{"a":1}', correlationId: 'corr-123' });
     expect(seen.requestId).toBe(response.headers.get('x-request-id'));
+  });
+
+  it('forwards end-to-end headers only: hop-by-hop and Connection-listed ones stay here, Host names the upstream', async () => {
+    const answer = await rawRequest(`${platform.url}/api/echo/headers`, {
+      connection: 'keep-alive, x-hop', 'x-hop': 'secret', 'x-end': 'kept', te: 'trailers', 'x-forwarded-for': '6.6.6.6', 'x-request-id': 'forged',
+    });
+    expect(answer.status).toBe(200);
+    const seen = JSON.parse(answer.body);
+    expect(seen.headers).toMatchObject({ 'x-end': 'kept', host: new URL(seen.replica === 'echo-1' ? echo[0]!.url : echo[1]!.url).host, 'x-forwarded-for': '127.0.0.1' });
+    expect(seen.headers).not.toHaveProperty('x-hop');
+    expect(seen.headers).not.toHaveProperty('te');
+    expect(answer.headers['x-request-id']).toBe(seen.requestId);
+  });
+
+  it('forwards a body of a content type the gateway does not parse as it came', async () => {
+    const response = await fetch(`${platform.url}/api/echo/raw`, { method: 'PUT', headers: { 'content-type': 'text/csv; charset=utf-8' }, body: 'a,b\n1,2' });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({ method: 'PUT', body: 'a,b\n1,2', headers: { 'content-type': 'text/csv; charset=utf-8', 'content-length': '7' } });
+  });
+
+  it('refuses a path with a ".." segment, encoded or not, before any replica sees it', async () => {
+    const seenBefore = echo[0]!.seen.length + echo[1]!.seen.length;
+    for (const path of ['/api/echo/../auth/keys', '/api/echo/%2e%2e/auth/keys', '/api/echo/a/..%2Fb']) {
+      const answer = await rawRequest(`${platform.url}${path}`);
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.body)).toMatchObject({ code: 'BAD_REQUEST' });
+    }
+    expect(echo[0]!.seen.length + echo[1]!.seen.length).toBe(seenBefore);
+    // Dots elsewhere are fine.
+    expect((await rawRequest(`${platform.url}/api/echo/v1.2/..hidden?next=../x`)).status).toBe(200);
   });
 
   it('streams an answer without content-length as it comes, and answers 502 when a sized body breaks off', async () => {

@@ -68,7 +68,7 @@ export async function startUpstream(name: string): Promise<TestUpstream> {
             res.setHeader('content-type', 'application/json');
             res.end(JSON.stringify({
               replica: name, method: req.method, url: req.url, body,
-              requestId: req.headers['x-request-id'], correlationId: req.headers['x-correlation-id'],
+              requestId: req.headers['x-request-id'], correlationId: req.headers['x-correlation-id'], headers: req.headers,
             }));
           };
           if (req.url?.includes('/hold')) upstream.held.push(answer);

@@ -12,6 +12,8 @@ export interface Lease {
 export class Replica {
   readonly service: string;
   readonly origin: string;
+  /** The Host header calls to it carry (host and port of the origin). */
+  readonly host: string;
   readonly breaker: CircuitBreaker;
   inFlight = 0;
   /** Result of the last active health check (GET /ready); true until a check says otherwise. */
@@ -20,6 +22,7 @@ export class Replica {
   constructor(service: string, origin: string, breaker: BreakerOptions) {
     this.service = service;
     this.origin = origin;
+    this.host = new URL(origin).host;
     this.breaker = new CircuitBreaker(breaker);
   }
 
