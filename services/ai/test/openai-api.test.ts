@@ -56,6 +56,20 @@ describe('OpenAI-compatible /v1 with the official openai SDK', () => {
     expect(usage[0]).toMatchObject({ source: 'api', model: 'test-model', prompt_tokens: 10, completion_tokens: 3 });
   });
 
+  it('a stream written straight to the socket carries the headers the platform set on the reply', async () => {
+    generator.scripts.set('stream headers', { tokens: ['Head', 'ers'] });
+    const openai = await client('u-stream-headers');
+    const { data: stream, response } = await openai.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: 'stream headers' }], stream: true }).withResponse();
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Headers');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(response.headers.get('x-request-id')).toMatch(/\S/);
+    expect(response.headers.get('x-correlation-id')).toMatch(/\S/);
+  });
+
   it('lists the models of the caller\'s plan', async () => {
     const openai = await client('u-models');
     const models = [];

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { authenticate } from '@versaai/identity';
 import type { ServiceContext } from '@versaai/runtime';
@@ -18,6 +17,7 @@ import { chatCompletionBodySchema, type ChatCompletionBody } from './chat-comple
 import { ChunkWriter, finishReasonOf, usageOf } from './chunks.ts';
 import { generationFailure } from './failure-status.ts';
 import { sendOpenAiError } from './openai-errors.ts';
+import { SseResponse } from './sse-response.ts';
 
 const CACHE_HEADER = 'x-versaai-cache';
 
@@ -111,7 +111,7 @@ export async function openAiRoutes(app: FastifyInstance, ctx: ServiceContext, pi
     });
 
     const chunks = new ChunkWriter(id, created, model.id);
-    let stream: PassThrough | undefined;
+    let stream: SseResponse | undefined;
     // Known once the store answered: then the first token is answered from the upstream's
     // socket callback itself, so the write leaves before the promise turns that follow it.
     let quotaHeld = !speculative;
@@ -119,7 +119,7 @@ export async function openAiRoutes(app: FastifyInstance, ctx: ServiceContext, pi
     let sent = false;
     const sendStream = () => {
       sent = true;
-      reply.code(200).headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }).send(stream);
+      stream!.start();
     };
     let onStreamStart: () => void = () => {};
     const streamStarted = new Promise<void>((resolve) => { onStreamStart = resolve; });
@@ -127,7 +127,7 @@ export async function openAiRoutes(app: FastifyInstance, ctx: ServiceContext, pi
     const sink: GenerationSink = body.stream
       ? {
         onStart: () => {
-          stream = new PassThrough();
+          stream = new SseResponse(reply);
           stream.write(chunks.role());
           if (quotaHeld) sendStream();
           onStreamStart();
