@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openDatabase } from '@versaai/storage';
 import { describeOnBothDialects } from '@versaai/testing';
 import { startUsersPlatform, type UsersPlatform } from './users-platform.ts';
 
@@ -26,6 +27,23 @@ describeOnBothDialects('users: GET/PATCH /api/users/me', (harness) => {
       role: 'user', status: 'active', createdAt: expect.any(String), updatedAt: expect.any(String),
       preferences: { defaultModel: null, theme: 'system', notifications: { email: true, slack: false, push: false, inApp: true } },
     });
+  });
+
+  it('answers a repeated read with the same bytes, and sees a change another process writes to its database at once', async () => {
+    const first = await users.call({ url: '/api/users/me', as: { sub: 'user-bob' } });
+    const again = await users.call({ url: '/api/users/me', as: { sub: 'user-bob' } });
+    expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(again.body).toBe(first.body);
+    // Another connection on the same database: what the CLI or another replica would be.
+    const other = await openDatabase({ service: 'users', dataDir: harness.dataDir, databaseUrl: harness.databaseUrl });
+    try {
+      await other.db.updateTable('profiles').set({ display_name: 'Robert' }).where('user_id', '=', 'user-bob').execute();
+      expect((await users.call({ url: '/api/users/me', as: { sub: 'user-bob' } })).json()).toMatchObject({ displayName: 'Robert' });
+      await other.db.updateTable('profiles').set({ display_name: 'Bob' }).where('user_id', '=', 'user-bob').execute();
+      expect((await users.call({ url: '/api/users/me', as: { sub: 'user-bob' } })).body).toBe(first.body);
+    } finally {
+      await other.close();
+    }
   });
 
   it('answers 401 AUTH_REQUIRED without a token and 401 AUTH_TOKEN_INVALID with a forged one', async () => {
