@@ -131,6 +131,18 @@ describe('gateway proxy, passive health (distributed topology)', () => {
     expect(await json(response)).toMatchObject({ method: 'PUT', body: 'a,b\n1,2', headers: { 'content-type': 'text/csv; charset=utf-8', 'content-length': '7' } });
   });
 
+  it('cancels the call to the replica when the client goes away before the answer', async () => {
+    const closedEarly = () => echo[0]!.closedEarly + echo[1]!.closedEarly;
+    const before = closedEarly();
+    const controller = new AbortController();
+    const pending = fetch(`${platform.url}/api/echo/hold/cancelled`, { signal: controller.signal }).catch(() => undefined);
+    await waitFor(async () => (echo.some((server) => server.held.length > 0) ? true : undefined), { timeoutMs: 5_000, intervalMs: 10 });
+    controller.abort();
+    await pending;
+    await waitFor(async () => (closedEarly() > before ? true : undefined), { timeoutMs: 5_000, intervalMs: 10 });
+    for (const server of echo) for (const release of server.held.splice(0)) release();
+  });
+
   it('refuses a path with a ".." segment, encoded or not, before any replica sees it', async () => {
     const seenBefore = echo[0]!.seen.length + echo[1]!.seen.length;
     for (const path of ['/api/echo/../auth/keys', '/api/echo/%2e%2e/auth/keys', '/api/echo/a/..%2Fb']) {

@@ -21,6 +21,8 @@ export interface TestUpstream {
   /** Proxied requests seen (not /ready). */
   seen: Array<{ method: string; url: string }>;
   held: Array<() => void>;
+  /** Held requests whose connection closed before they were answered. */
+  closedEarly: number;
   stop(): Promise<void>;
   start(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export async function startUpstream(name: string): Promise<TestUpstream> {
     readyChecks: 0,
     seen: [],
     held: [],
+    closedEarly: 0,
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -71,8 +74,10 @@ export async function startUpstream(name: string): Promise<TestUpstream> {
               requestId: req.headers['x-request-id'], correlationId: req.headers['x-correlation-id'], headers: req.headers,
             }));
           };
-          if (req.url?.includes('/hold')) upstream.held.push(answer);
-          else answer();
+          if (req.url?.includes('/hold')) {
+            upstream.held.push(answer);
+            res.on('close', () => { if (!res.writableFinished) upstream.closedEarly += 1; });
+          } else answer();
         });
       });
       await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
