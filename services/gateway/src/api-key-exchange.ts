@@ -9,11 +9,15 @@ export const API_KEY_EXCHANGE_PATH = '/api/auth/api-keys/exchange';
 /** One call to auth's exchange endpoint: in-process (all-in-one) or over HTTP. */
 export type ExchangeCall = (apiKey: string) => Promise<{ status: number; body: unknown }>;
 
-export interface ApiKeyExchange {
-  exchange(apiKey: string): Promise<{ accessToken: string; identity: Identity }>;
-}
+export interface Exchanged { accessToken: string; identity: Identity }
 
-interface Exchanged { accessToken: string; identity: Identity }
+export interface ApiKeyExchange {
+  exchange(apiKey: string): Promise<Exchanged>;
+  /** What `exchange` would answer at once from its cache; undefined when it would call auth. */
+  cached(apiKey: string): Exchanged | undefined;
+  /** True while an exchanged token may still be forwarded (the same rule as the cache's). */
+  fresh(exchanged: Exchanged): boolean;
+}
 
 function invalidApiKey(): ProblemError {
   return new ProblemError({
@@ -42,12 +46,20 @@ export function createApiKeyExchange(opts: { call: ExchangeCall; verifier: Token
     return { accessToken, identity: await opts.verifier.verify(accessToken) };
   }
 
+  // Renewed 30 s early so a forwarded token never expires on its way to the service.
+  const fresh = (exchanged: Exchanged): boolean => exchanged.identity.expiresAt - 30 > now() / 1000;
+  const hashOf = (apiKey: string): string => createHash('sha256').update(apiKey).digest('hex');
+
   return {
+    fresh,
+    cached(apiKey) {
+      const cached = cache.get(hashOf(apiKey));
+      return cached && fresh(cached) ? cached : undefined;
+    },
     async exchange(apiKey) {
-      const id = createHash('sha256').update(apiKey).digest('hex');
+      const id = hashOf(apiKey);
       const cached = cache.get(id);
-      // Renewed 30 s early so a forwarded token never expires on its way to the service.
-      if (cached && cached.identity.expiresAt - 30 > now() / 1000) return cached;
+      if (cached && fresh(cached)) return cached;
       let pending = inFlight.get(id);
       if (!pending) {
         pending = fetchToken(apiKey).finally(() => inFlight.delete(id));

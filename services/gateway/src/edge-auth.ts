@@ -3,7 +3,7 @@ import { ProblemError } from '@versaai/kernel';
 import { assertAllowed, bearerToken, isApiKey, streamAccessToken, type Identity, type TokenVerifier } from '@versaai/identity';
 import type { RevocationList } from '@versaai/storage';
 import type { GatewayRoute } from './route-table.ts';
-import type { ApiKeyExchange } from './api-key-exchange.ts';
+import type { ApiKeyExchange, Exchanged } from './api-key-exchange.ts';
 
 export interface EdgeAuthDeps {
   verifier: TokenVerifier;
@@ -40,6 +40,10 @@ export function createEdgeAuth(deps: EdgeAuthDeps) {
   // expired token, asks the verifier. `header` is kept only for a bearer header (a stream
   // route's token travels elsewhere), so a request without one never matches.
   const lastTokenOn = new WeakMap<object, { token: string; header: string | undefined; identity: Identity }>();
+  // The same for an API key (kept apart: its header is replaced by the exchanged token's, and
+  // the exchange's own freshness rule applies): a keep-alive client's key is then neither
+  // parsed nor hashed into the exchange's cache on every request.
+  const lastKeyOn = new WeakMap<object, { header: string; exchanged: Exchanged }>();
 
   function tokenOf(request: FastifyRequest, route: GatewayRoute): string | undefined {
     const token = route.streamToken ? streamAccessToken(request) : bearerToken(request.headers.authorization);
@@ -61,9 +65,7 @@ export function createEdgeAuth(deps: EdgeAuthDeps) {
     if (token === undefined) return undefined;
     let identity: Identity;
     if (isApiKey(token)) {
-      const exchanged = await deps.apiKeys.exchange(token);
-      identity = exchanged.identity;
-      request.headers.authorization = `Bearer ${exchanged.accessToken}`;
+      identity = forwardExchanged(request, await deps.apiKeys.exchange(token));
     } else {
       identity = verifier.cached?.(token) ?? await verifier.verify(token);
     }
@@ -85,15 +87,26 @@ export function createEdgeAuth(deps: EdgeAuthDeps) {
    */
   authenticateAtEdge.now = (request: FastifyRequest, route: GatewayRoute): { identity: Identity | undefined } | undefined => {
     const socket = request.raw.socket;
-    const last = lastTokenOn.get(socket);
     const header = route.streamToken ? undefined : request.headers.authorization;
     let identity: Identity | undefined;
+    const lastKey = header === undefined ? undefined : lastKeyOn.get(socket);
+    if (isRevokedNow && lastKey !== undefined && header === lastKey.header && deps.apiKeys.fresh(lastKey.exchanged)) {
+      return decideNow(request, route, forwardExchanged(request, lastKey.exchanged));
+    }
+    const last = lastTokenOn.get(socket);
     if (isRevokedNow && last !== undefined && header !== undefined && header === last.header && last.identity.expiresAt > Date.now() / 1000) {
       identity = last.identity;
     } else {
       const token = tokenOf(request, route);
       if (token === undefined) return NO_IDENTITY;
-      if (!isRevokedNow || isApiKey(token)) return undefined;
+      if (!isRevokedNow) return undefined;
+      if (isApiKey(token)) {
+        // A key exchanged before, its token still fresh: the same answer `exchange` would give.
+        const exchanged = deps.apiKeys.cached(token);
+        if (!exchanged) return undefined;
+        if (header !== undefined) lastKeyOn.set(socket, { header, exchanged });
+        return decideNow(request, route, forwardExchanged(request, exchanged));
+      }
       identity = last !== undefined && last.token === token && last.identity.expiresAt > Date.now() / 1000 ? last.identity : undefined;
       if (!identity) {
         identity = verifier.cached?.(token);
@@ -101,14 +114,25 @@ export function createEdgeAuth(deps: EdgeAuthDeps) {
       }
       lastTokenOn.set(socket, { token, header, identity });
     }
+    return decideNow(request, route, identity);
+  };
+
+  /** The revocation check and route rules of `now`, on the in-memory revocation list. */
+  function decideNow(request: FastifyRequest, route: GatewayRoute, identity: Identity): { identity: Identity } {
     let revoked = false;
     try {
-      revoked = isRevokedNow(identity.sessionId);
+      revoked = isRevokedNow!(identity.sessionId);
     } catch (error) {
       deps.onRevocationCheckFailed(error);
     }
     return { identity: accept(request, route, identity, revoked) };
-  };
+  }
+
+  /** The key is replaced by its access token in the forwarded request, as in authenticateAtEdge. */
+  function forwardExchanged(request: FastifyRequest, exchanged: Exchanged): Identity {
+    request.headers.authorization = `Bearer ${exchanged.accessToken}`;
+    return exchanged.identity;
+  }
 
   return authenticateAtEdge;
 }

@@ -194,4 +194,39 @@ describe('gateway authentication at the edge (all-in-one)', () => {
     expect(statuses).toEqual([200, 200, 429]);
     expect((await get('/api/echo/limited', bob)).status).toBe(200);
   });
+
+  // Last: it revokes the test API key.
+  it('decides an API key sent again on one kept-alive connection at once, and still refuses it once revoked', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<unknown>();
+    const onConnection = (authorization: string) => new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+      const request = httpGet(`${platform.url}/api/echo/me`, { agent, headers: { authorization } }, (response) => {
+        sockets.add(response.socket);
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
+      });
+      request.on('error', reject);
+    });
+    try {
+      const key = `Bearer ${API_KEY}`;
+      const asKey = { userId: 'user-k', kind: 'api_key', sessionId: 'ak_1' };
+      // The first is exchanged (or taken from the exchange's cache); the next ones are decided from the connection's memory.
+      for (let i = 0; i < 3; i++) expect((await onConnection(key)).body.identity).toMatchObject(asKey);
+      const user = `Bearer ${await token({ sub: 'user-k2', sid: 'sess-k2' })}`;
+      expect((await onConnection(user)).body.identity).toMatchObject({ userId: 'user-k2', kind: 'session' });
+      expect((await onConnection(key)).body.identity).toMatchObject(asKey);
+      const wrong = await onConnection('Bearer vak_wrong');
+      expect(wrong.status).toBe(401);
+      expect(wrong.body.code).toBe('AUTH_API_KEY_INVALID');
+      expect((await onConnection(key)).body.identity).toMatchObject(asKey);
+      await platform.services.get('auth')!.context.revocations.revoke(['ak_1'], 60_000);
+      const revoked = await onConnection(key);
+      expect(revoked.status).toBe(401);
+      expect(revoked.body.code).toBe('AUTH_SESSION_REVOKED');
+      expect(sockets.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  });
 });
