@@ -14,12 +14,9 @@ function isNoScript(error: unknown): boolean {
  */
 export function redisScript(lua: string): RedisScript {
   const sha = createHash('sha1').update(lua).digest('hex');
-  return async (client, numberOfKeys, ...keysAndArgs) => {
-    try {
-      return await client.evalsha(sha, numberOfKeys, ...keysAndArgs);
-    } catch (error) {
-      if (!isNoScript(error)) throw error;
-      return client.eval(lua, numberOfKeys, ...keysAndArgs);
-    }
-  };
+  // One promise chain, not an async function: the limiter runs this on every request at the edge.
+  return (client, numberOfKeys, ...keysAndArgs) => client.evalsha(sha, numberOfKeys, ...keysAndArgs).catch((error: unknown) => {
+    if (!isNoScript(error)) throw error;
+    return client.eval(lua, numberOfKeys, ...keysAndArgs);
+  });
 }

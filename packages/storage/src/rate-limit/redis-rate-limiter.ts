@@ -46,17 +46,23 @@ export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimit
   const run = (key: string, args: number[]): Promise<unknown> => gcra(client, 1, key, ...args);
 
   return {
-    async take(key, rule): Promise<RateLimitResult> {
-      assertValidRule(rule);
-      const reply = await run(`${opts.prefix}${key}`, [rule.limit, gcraWindowUs(rule), emissionIntervalUs(rule)]);
-      const [allowed, remaining, resetUs, retryAfterUs] = (reply as number[]).map(Number) as [number, number, number, number];
-      return {
-        allowed: allowed === 1,
-        limit: rule.limit,
-        remaining,
-        resetMs: Math.ceil(resetUs / 1000),
-        retryAfterMs: Math.ceil(retryAfterUs / 1000),
-      };
+    // A promise chain rather than an async function: one promise less on every request at the edge.
+    take(key, rule): Promise<RateLimitResult> {
+      try {
+        assertValidRule(rule);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return run(`${opts.prefix}${key}`, [rule.limit, gcraWindowUs(rule), emissionIntervalUs(rule)]).then((reply) => {
+        const [allowed, remaining, resetUs, retryAfterUs] = reply as [number, number, number, number];
+        return {
+          allowed: Number(allowed) === 1,
+          limit: rule.limit,
+          remaining: Number(remaining),
+          resetMs: Math.ceil(Number(resetUs) / 1000),
+          retryAfterMs: Math.ceil(Number(retryAfterUs) / 1000),
+        };
+      });
     },
     async close() {
       if (owned) await client.quit().catch(() => client.disconnect());
