@@ -39,13 +39,19 @@ export function reusableQuery<Row, Params extends readonly unknown[]>(
     return { query, parameters };
   }
 
-  async function run(db: Kysely<any>, ...params: Params): Promise<QueryResult<Row>> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const { query, parameters } = prepared(db, params);
-    const rows = directSqliteRead(db)?.(query.sql, parameters);
-    if (rows) return { rows: rows as Row[] };
-    const postgresRead = directPostgresRead(db);
-    if (postgresRead) return { rows: (await postgresRead(query.sql, parameters)) as Row[] };
-    return db.executeQuery<Row>({ ...query, parameters });
+  // Not an async function: a prepared PostgreSQL read is then one promise chain (each promise
+  // runs the async hooks AsyncLocalStorage turns on). Failures still come back as rejections.
+  function run(db: Kysely<any>, ...params: Params): Promise<QueryResult<Row>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    try {
+      const { query, parameters } = prepared(db, params);
+      const rows = directSqliteRead(db)?.(query.sql, parameters);
+      if (rows) return Promise.resolve({ rows: rows as Row[] });
+      const postgresRead = directPostgresRead(db);
+      if (postgresRead) return postgresRead(query.sql, parameters).then((read) => ({ rows: read as Row[] }));
+      return db.executeQuery<Row>({ ...query, parameters });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
