@@ -36,9 +36,9 @@ export function createRealtimeHub(deps: { streams: ResponseStreamStore; pubsub: 
   function open(userId: string): UserChannel {
     const sessions = new Set<StreamSession>();
     const onEntries = (ref: ResponseRef, entries: StreamEntry[]) => {
-      let frame: string | undefined;
-      const shared = () => (frame ??= entriesFrame(ref, entries));
-      for (const session of sessions) session.onEntries(ref, entries, shared);
+      // Serialised once for every session (a session resuming this response builds its own).
+      const frame = entriesFrame(ref, entries);
+      for (const session of sessions) session.onEntries(ref, entries, frame);
     };
     const onNotification = (message: string) => {
       for (const session of sessions) session.onNotification(message);

@@ -35,7 +35,8 @@ export class StreamSession {
 
   constructor(readonly userId: string, private readonly peer: StreamPeer, private readonly store: ResponseStreamStore) {}
 
-  onEntries(ref: ResponseRef, entries: StreamEntry[], sharedFrame: () => string): void {
+  /** `frame` is the entries frame of `entries`, serialised once for all of the user's sessions. */
+  onEntries(ref: ResponseRef, entries: StreamEntry[], frame: string): void {
     const held = this.resuming?.get(ref.responseId);
     if (held) {
       held.push(...entries);
@@ -43,7 +44,7 @@ export class StreamSession {
     }
     const last = this.resumed?.get(ref.responseId);
     if (last === undefined) {
-      this.peer.sendEntries(sharedFrame(), ref.responseId, entries[entries.length - 1]!.seq);
+      this.peer.sendEntries(frame, ref.responseId, entries[entries.length - 1]!.seq);
       return;
     }
     this.sendAfter(ref, entries, last);

@@ -10,6 +10,7 @@ import type { RealtimeHub } from './realtime-hub.ts';
 import type { RealtimeMetrics } from './realtime-metrics.ts';
 import { msUntilExpiry } from './stream-auth.ts';
 import { StreamSession, type StreamPeer } from './stream-session.ts';
+import { repeatedTextFrames, textFrameWriter } from './text-frame-writer.ts';
 
 export interface StreamRouteDeps {
   hub: RealtimeHub;
@@ -20,9 +21,6 @@ export interface StreamRouteDeps {
   metrics: RealtimeMetrics;
   authenticate(request: FastifyRequest): Promise<Identity>;
 }
-
-/** A Buffer is sent as binary unless told: every frame of this protocol is text. */
-const TEXT = { binary: false } as const;
 
 interface ResumeQuery { responseId?: string; afterSeq?: number }
 
@@ -40,7 +38,7 @@ const resumeQuerySchema = {
  * token expires, 4008 when the client stops reading and its buffer passes the limit.
  */
 export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps): Promise<void> {
-  const encode = encoderOfRepeatedFrames();
+  const frameOf = repeatedTextFrames();
   const readyFrame = JSON.stringify({ type: 'ready', heartbeatMs: deps.config.heartbeatMs });
   app.get('/stream/ws', {
     websocket: true,
@@ -52,20 +50,22 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
     const identity = request.identity!;
     let dropped = false;
     deps.metrics.opened('websocket');
+    const writer = textFrameWriter(socket);
 
     const send = (frame: string) => {
       if (dropped || socket.readyState !== socket.OPEN) return;
       // Over the limit already: what is queued is at most the limit plus one frame.
-      if (socket.bufferedAmount > deps.config.maxBufferedBytes) {
+      const bufferedBytes = writer.bufferedAmount();
+      if (bufferedBytes > deps.config.maxBufferedBytes) {
         // Stop queuing at once; the close frame waits behind what is buffered, and ws
         // terminates the socket if the client never reads it.
         dropped = true;
         deps.metrics.dropped('websocket', 'slow_consumer');
-        deps.logger.warn({ userId: identity.userId, bufferedBytes: socket.bufferedAmount }, 'realtime client too slow; dropping its socket');
+        deps.logger.warn({ userId: identity.userId, bufferedBytes }, 'realtime client too slow; dropping its socket');
         socket.close(CLOSE_CODES.slowConsumer, 'slow consumer');
         return;
       }
-      socket.send(encode(frame), TEXT);
+      writer.write(frameOf(frame));
     };
     const peer: StreamPeer = { sendEntries: send, sendMessage: send, restored: () => send(readyFrame) };
     const session = new StreamSession(identity.userId, peer, deps.streams);
@@ -133,21 +133,4 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
       void session.resume(frame.responseId, frame.afterSeq, joined);
     });
   });
-}
-
-/**
- * UTF-8 bytes of a frame, encoded once for a run of sends of the same frame: an append is one
- * string sent to each of its user's sockets in turn, and ws would otherwise measure and encode
- * it again for every socket. Equal strings are equal bytes, so the cache is right whoever sends.
- */
-function encoderOfRepeatedFrames(): (frame: string) => Buffer {
-  let lastFrame: string | undefined;
-  let lastBytes = Buffer.alloc(0);
-  return (frame) => {
-    if (frame !== lastFrame) {
-      lastBytes = Buffer.from(frame);
-      lastFrame = frame;
-    }
-    return lastBytes;
-  };
 }
