@@ -55,6 +55,22 @@ const table = [
   route('/api/echo/limited', 'echo', { auth: 'required', rateLimit: 'credentials' }),
 ];
 
+/** GET /api/echo/me over one kept-alive connection (a socket set shows it stayed one). */
+function oneKeptAliveConnection(baseUrl: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const sockets = new Set<unknown>();
+  const onConnection = (authorization?: string) => new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+    const request = httpGet(`${baseUrl}/api/echo/me`, { agent, headers: authorization ? { authorization } : {} }, (response) => {
+      sockets.add(response.socket);
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
+    });
+    request.on('error', reject);
+  });
+  return { agent, sockets, onConnection };
+}
+
 describe('gateway authentication at the edge (all-in-one)', () => {
   let dataDir: TempDataDir;
   let platform: RunningPlatform;
@@ -144,17 +160,7 @@ describe('gateway authentication at the edge (all-in-one)', () => {
   });
 
   it('decides each request of one kept-alive connection by its own Authorization header', async () => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const sockets = new Set<unknown>();
-    const onConnection = (authorization?: string) => new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
-      const request = httpGet(`${platform.url}/api/echo/me`, { agent, headers: authorization ? { authorization } : {} }, (response) => {
-        sockets.add(response.socket);
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
-      });
-      request.on('error', reject);
-    });
+    const { agent, sockets, onConnection } = oneKeptAliveConnection(platform.url);
     try {
       const alice = `Bearer ${await token({ sub: 'user-h1' })}`;
       const bob = `Bearer ${await token({ sub: 'user-h2', sid: 'sess-h2' })}`;
@@ -197,17 +203,7 @@ describe('gateway authentication at the edge (all-in-one)', () => {
 
   // Last: it revokes the test API key.
   it('decides an API key sent again on one kept-alive connection at once, and still refuses it once revoked', async () => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const sockets = new Set<unknown>();
-    const onConnection = (authorization: string) => new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
-      const request = httpGet(`${platform.url}/api/echo/me`, { agent, headers: { authorization } }, (response) => {
-        sockets.add(response.socket);
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
-      });
-      request.on('error', reject);
-    });
+    const { agent, sockets, onConnection } = oneKeptAliveConnection(platform.url);
     try {
       const key = `Bearer ${API_KEY}`;
       const asKey = { userId: 'user-k', kind: 'api_key', sessionId: 'ak_1' };
