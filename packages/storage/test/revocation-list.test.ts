@@ -24,12 +24,21 @@ function describeRevocationContract(name: string, open: () => { list: Revocation
       expect(await harness.peer.isRevoked(freshId())).toBe(false);
     });
 
+    it('answers a batch in one call, in the order asked, as isRevoked would', async () => {
+      const [first, second] = [freshId(), freshId()];
+      await harness.list.revoke([first, second], 60_000);
+      const asked = [freshId(), first, freshId(), second, first];
+      expect(await harness.peer.areRevoked(asked)).toEqual([false, true, false, true, true]);
+      expect(await harness.peer.areRevoked([])).toEqual([]);
+    });
+
     it('forgets an id once its TTL has passed', async () => {
       const id = freshId();
       await harness.list.revoke([id], 50);
       expect(await harness.list.isRevoked(id)).toBe(true);
       await sleep(120);
       expect(await harness.list.isRevoked(id)).toBe(false);
+      expect(await harness.list.areRevoked([id])).toEqual([false]);
     });
 
     it('rejects a TTL that would make an entry immortal or instantly gone', async () => {
@@ -60,6 +69,18 @@ describeRevocationContract('redis (two clients, one list)', () => {
   const peer = createRedisRevocationList({ url: redis.url, prefix: redis.prefix });
   return { list, peer, close: async () => { await list.close(); await peer.close(); await redis.cleanup(); } };
 }, hasRedis);
+
+describe('createRedisRevocationList when Redis cannot be reached', () => {
+  it('rejects a batch check (callers decide to fail open) instead of answering "not revoked"', async () => {
+    // A port nothing listens on: connections are refused, as with a Redis that is down.
+    const list = createRedisRevocationList({ url: 'redis://127.0.0.1:1', prefix: 'unreachable:', commandTimeoutMs: 500 });
+    try {
+      await expect(list.areRevoked(['a', 'b'])).rejects.toThrow();
+    } finally {
+      await list.close();
+    }
+  });
+});
 
 describe('createMemoryRevocationList', () => {
   it('sweeps expired entries so memory stays bounded', async () => {

@@ -34,6 +34,9 @@ export function createMemoryRevocationList(opts: MemoryRevocationListOptions = {
     async isRevoked(id) {
       return isRevokedNow(id);
     },
+    async areRevoked(ids) {
+      return ids.map(isRevokedNow);
+    },
     isRevokedNow,
     async close() {
       expiries.clear();

@@ -41,6 +41,18 @@ export function createRedisRevocationList(opts: RedisRevocationListOptions): Rev
     isRevoked(id) {
       return client.exists(`${opts.prefix}${id}`).then(isOne);
     },
+    // One pipeline of EXISTS (not one multi-key EXISTS, which only counts): one answer per id.
+    async areRevoked(ids) {
+      if (ids.length === 0) return [];
+      const pipeline = client.pipeline();
+      for (const id of ids) pipeline.exists(`${opts.prefix}${id}`);
+      const results = await pipeline.exec();
+      if (!results) throw new Error('Redis pipeline was discarded');
+      return results.map(([error, count]) => {
+        if (error) throw error;
+        return count === 1;
+      });
+    },
     async close() {
       if (owned) await client.quit().catch(() => client.disconnect());
     },

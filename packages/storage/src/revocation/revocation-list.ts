@@ -7,6 +7,11 @@ export interface RevocationList {
   revoke(ids: readonly string[], ttlMs: number): Promise<void>;
   isRevoked(id: string): Promise<boolean>;
   /**
+   * `isRevoked` of many ids in one round trip: the answers in the order of `ids`. Lets a
+   * holder of many long-lived connections re-check them all at once.
+   */
+  areRevoked(ids: readonly string[]): Promise<boolean[]>;
+  /**
    * The same answer without waiting, where the list lives in this process's memory (absent
    * on shared lists). Lets the edge decide a request with no promise at all.
    */
