@@ -77,6 +77,10 @@ function clientPool(count: number, parallel: number, openAttempt: (index: number
       state.round = undefined;
       return { latencies, missing: count - latencies.length };
     },
+    /** The opened clients as the bench sees them; `close` ends every socket. */
+    clients(close: () => Promise<void>): BroadcastClients {
+      return { count, retried: () => stages.retried, awaitRound: this.awaitRound, close };
+    },
   };
 }
 
@@ -105,17 +109,12 @@ async function openLeanClients(count: number, socketUrl: (index: number) => stri
     void socket.closed.then(({ code }) => reject(new ClosedEarly(`close ${code}`)));
   }));
   await pool.openAll();
-  return {
-    count,
-    retried: () => pool.stages.retried,
-    awaitRound: pool.awaitRound,
-    async close() {
-      await Promise.all(sockets.map((socket) => {
-        socket.destroy();
-        return socket.closed;
-      }));
-    },
-  };
+  return pool.clients(async () => {
+    await Promise.all(sockets.map((socket) => {
+      socket.destroy();
+      return socket.closed;
+    }));
+  });
 }
 
 async function openWsClients(count: number, socketUrl: (index: number) => string, protocols: (index: number) => string[], parallel: number): Promise<BroadcastClients> {
@@ -140,16 +139,11 @@ async function openWsClients(count: number, socketUrl: (index: number) => string
     });
   }));
   await pool.openAll();
-  return {
-    count,
-    retried: () => pool.stages.retried,
-    awaitRound: pool.awaitRound,
-    async close() {
-      await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => {
-        if (socket.readyState === WebSocket.CLOSED) return resolve();
-        socket.once('close', () => resolve());
-        socket.terminate();
-      })));
-    },
-  };
+  return pool.clients(async () => {
+    await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => {
+      if (socket.readyState === WebSocket.CLOSED) return resolve();
+      socket.once('close', () => resolve());
+      socket.terminate();
+    })));
+  });
 }
