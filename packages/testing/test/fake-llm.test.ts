@@ -121,6 +121,27 @@ describe('fake LLM: OpenAI protocol through the official SDK', () => {
     expect(models[0]).toMatchObject({ object: 'model', owned_by: 'system' });
   });
 
+  it('changes the model list, serves a raw one on demand and returns to the start list on reset', async () => {
+    const server = await start({ models: ['model-a'] });
+    const ids = async () => {
+      const listed = [];
+      for await (const model of client(server).models.list()) listed.push(model.id);
+      return listed;
+    };
+    server.setModels(['model-b', 'model-c']);
+    expect(await ids()).toEqual(['model-b', 'model-c']);
+    server.answerModels({ body: '{"data": "not a list"' });
+    const raw = await fetch(`${server.url}/models`, { headers: { authorization: `Bearer ${KEY}` } });
+    expect(raw.status).toBe(200);
+    expect(await raw.text()).toBe('{"data": "not a list"');
+    server.answerModels({ status: 503, body: '{}' });
+    expect((await fetch(`${server.url}/models`, { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(503);
+    server.answerModels(null);
+    expect(await ids()).toEqual(['model-b', 'model-c']);
+    server.reset();
+    expect(await ids()).toEqual(['model-a']);
+  });
+
   it('answers 401 in OpenAI error shape without a key or with a wrong one', async () => {
     const server = await start();
     await expect(client(server, 'sk-wrong').chat.completions.create({ model: 'm', messages: MESSAGES }))

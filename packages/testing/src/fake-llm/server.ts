@@ -46,7 +46,10 @@ function authorised(apiKey: string | undefined, req: IncomingMessage, res: Serve
  */
 export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   const flavor = options.flavor ?? 'openai';
-  const models = modelList(options.models ?? DEFAULT_MODELS[flavor], flavor);
+  const startModels = options.models ?? DEFAULT_MODELS[flavor];
+  let models = modelList(startModels, flavor);
+  // A raw answer to GET /models (tests of clients that must survive a malformed list).
+  let modelsAnswer: { status: number; body: string } | undefined;
   const behaviour = new Behaviour(options.script);
   const log = new RequestLog(options.recordRequests ?? true);
 
@@ -94,8 +97,8 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     }
     if (!authorised(options.apiKey, req, res)) return;
     if (route === 'GET /models') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(models);
+      res.writeHead(modelsAnswer?.status ?? 200, { 'content-type': 'application/json' });
+      res.end(modelsAnswer?.body ?? models);
       return;
     }
     if (body.tooLarge) {
@@ -148,9 +151,18 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     scriptModel: (model, modelBehaviour) => behaviour.setModel(model, modelBehaviour),
     failNext: (failure, times = 1) => behaviour.failNext(failure, times),
     waitForRequests: (n, { timeoutMs = 10_000 } = {}) => log.waitFor(n, timeoutMs),
+    setModels(list) {
+      models = modelList(list, flavor);
+      modelsAnswer = undefined;
+    },
+    answerModels(answer) {
+      modelsAnswer = answer === null ? undefined : { status: answer.status ?? 200, body: answer.body };
+    },
     reset() {
       log.clear();
       behaviour.reset();
+      models = modelList(startModels, flavor);
+      modelsAnswer = undefined;
     },
     async close() {
       log.closeAll();

@@ -113,7 +113,11 @@ export interface FakeLlm {
   failNext(failure: FakeLlmFailure, times?: number): void;
   /** Resolves with the first n requests once that many have arrived. */
   waitForRequests(n: number, options?: { timeoutMs?: number }): Promise<FakeLlmRequest[]>;
-  /** Forgets requests, queued failures, model scripts and the script (back to the start options). */
+  /** Replaces the list GET /models answers from now on (as when a model is pulled or removed upstream). */
+  setModels(models: readonly string[]): void;
+  /** GET /models answers this raw body (default status 200) until `null`, setModels() or reset(). */
+  answerModels(answer: { status?: number; body: string } | null): void;
+  /** Forgets requests, queued failures, model scripts, the script and model list changes (back to the start options). */
   reset(): void;
   /** Stops listening and destroys open connections. */
   close(): Promise<void>;
