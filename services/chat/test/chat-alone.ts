@@ -22,10 +22,10 @@ export interface ChatOnRedis {
 }
 
 /** Chat alone on its own Redis key prefix (response streams and pub/sub in Redis), with a writer beside it. */
-export async function startChatOnRedis(): Promise<ChatOnRedis> {
+export async function startChatOnRedis(env: Record<string, string> = {}): Promise<ChatOnRedis> {
   const identity = await startTestIdentity();
   const redis = createTestRedisPrefix();
-  const chat = await startChatAlone({ REDIS_URL: redis.url, VERSAAI_REDIS_PREFIX: redis.prefix }, identity);
+  const chat = await startChatAlone({ ...env, REDIS_URL: redis.url, VERSAAI_REDIS_PREFIX: redis.prefix }, identity);
   const writer = createRedisResponseStreamStore({ url: redis.url, prefix: redis.prefix, retentionMs: 60_000 });
   return {
     identity, redis, chat, writer,

@@ -2,7 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 
 export type StreamTransport = 'websocket' | 'sse';
 /** Why the server ended a connection (clients closing on their own are not counted). */
-export type DropReason = 'slow_consumer' | 'heartbeat' | 'token_expired';
+export type DropReason = 'slow_consumer' | 'heartbeat' | 'token_expired' | 'revoked';
 
 export interface RealtimeMetrics {
   opened(transport: StreamTransport): void;

@@ -10,6 +10,7 @@ import { startHeartbeat } from './heartbeat.ts';
 import { parseRealtimeConfig } from './realtime-config.ts';
 import { createRealtimeHub } from './realtime-hub.ts';
 import { createRealtimeMetrics } from './realtime-metrics.ts';
+import { revocationSweep, type Revocable } from './revocation-sweep.ts';
 import { sseRoute } from './sse-route.ts';
 import { streamAuthenticator } from './stream-auth.ts';
 import { websocketRoute, type StreamRouteDeps } from './websocket-route.ts';
@@ -32,7 +33,8 @@ export async function realtimeRoutes(app: FastifyInstance, ctx: ServiceContext):
   const config = parseRealtimeConfig(ctx.env);
   const logger = ctx.logger.child({ component: 'realtime' });
   const hub = createRealtimeHub({ streams: ctx.responseStreams, pubsub: ctx.pubsub, logger });
-  const heartbeat = startHeartbeat(config.heartbeatMs);
+  // Each tick also re-checks its slice's sessions: a revoked one loses its streams within an interval.
+  const heartbeat = startHeartbeat<Revocable>(config.heartbeatMs, revocationSweep(ctx.revocations, logger));
   await app.register(websocket, {
     // Clients are told why (1001 going away) and reconnect to another replica, then resume.
     preClose(done) {

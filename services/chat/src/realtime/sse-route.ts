@@ -82,12 +82,24 @@ export async function sseRoute(app: FastifyInstance, deps: StreamRouteDeps): Pro
       restored: () => end(),
     };
     const session = new StreamSession(identity.userId, peer, deps.streams);
-    const stopBeating = deps.heartbeat.add({ beat: () => write(': ping\n\n') });
-    const expiry = setTimeout(() => {
-      deps.metrics.dropped('sse', 'token_expired');
-      write(`data: ${errorFrame('AUTH_TOKEN_EXPIRED', 'The access token expired: reconnect with a fresh one.')}\n\n`);
+    /** The last frame says why; an EventSource reconnecting afterwards is refused at connect (401). */
+    const endWith = (code: string, detail: string) => {
+      write(`data: ${errorFrame(code, detail)}\n\n`);
       closed = true;
       raw.end();
+    };
+    const stopBeating = deps.heartbeat.add({
+      sessionId: identity.sessionId,
+      beat: () => write(': ping\n\n'),
+      revoked() {
+        if (closed) return;
+        deps.metrics.dropped('sse', 'revoked');
+        endWith('AUTH_SESSION_REVOKED', 'This session has been revoked: sign in again.');
+      },
+    });
+    const expiry = setTimeout(() => {
+      deps.metrics.dropped('sse', 'token_expired');
+      endWith('AUTH_TOKEN_EXPIRED', 'The access token expired: reconnect with a fresh one.');
     }, msUntilExpiry(identity));
     expiry.unref();
 

@@ -8,6 +8,7 @@ import type { Heartbeat } from './heartbeat.ts';
 import type { RealtimeConfig } from './realtime-config.ts';
 import type { RealtimeHub } from './realtime-hub.ts';
 import type { RealtimeMetrics } from './realtime-metrics.ts';
+import type { Revocable } from './revocation-sweep.ts';
 import { msUntilExpiry } from './stream-auth.ts';
 import { StreamSession, type StreamPeer } from './stream-session.ts';
 import { repeatedTextFrames, textFrameWriter } from './text-frame-writer.ts';
@@ -15,7 +16,7 @@ import { repeatedTextFrames, textFrameWriter } from './text-frame-writer.ts';
 export interface StreamRouteDeps {
   hub: RealtimeHub;
   streams: ResponseStreamStore;
-  heartbeat: Heartbeat;
+  heartbeat: Heartbeat<Revocable>;
   config: RealtimeConfig;
   logger: Logger;
   metrics: RealtimeMetrics;
@@ -35,7 +36,8 @@ const resumeQuerySchema = {
 /**
  * GET /stream/ws: one WebSocket per device. The token is checked before the upgrade (a
  * refused client gets a plain 401/403, never a socket); the socket closes with 4001 when the
- * token expires, 4008 when the client stops reading and its buffer passes the limit.
+ * token expires or its session is revoked (the client renews its token, or signs out), 4008 when
+ * the client stops reading and its buffer passes the limit.
  */
 export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps): Promise<void> {
   const frameOf = repeatedTextFrames();
@@ -75,6 +77,14 @@ export async function websocketRoute(app: FastifyInstance, deps: StreamRouteDeps
       alive = true;
     });
     const stopBeating = deps.heartbeat.add({
+      sessionId: identity.sessionId,
+      revoked() {
+        if (dropped || socket.readyState !== socket.OPEN) return;
+        // Nothing more is queued for a session that no longer exists.
+        dropped = true;
+        deps.metrics.dropped('websocket', 'revoked');
+        socket.close(CLOSE_CODES.authExpired, 'session revoked');
+      },
       beat() {
         if (!alive) {
           deps.metrics.dropped('websocket', 'heartbeat');
