@@ -9,7 +9,8 @@ const aiCoreSchema = z.object({
   OPENAI_API_KEY: envSecret(),
   OPENAI_BASE_URL: envUrl({ default: 'https://api.openai.com/v1', protocols: ['http:', 'https:'] }),
   OLLAMA_URL: envUrl({ protocols: ['http:', 'https:'] }).optional(),
-  OLLAMA_MODELS: envString({ default: 'llama3.2' }),
+  // Unset: the models the Ollama server has are discovered; set: exactly these, no discovery.
+  OLLAMA_MODELS: envString().optional(),
   AI_PROVIDERS: envString().optional(),
   AI_CONFIG_FILE: envString().optional(),
   AI_DEFAULT_MODEL: envString().optional(),
@@ -26,7 +27,16 @@ const aiCoreSchema = z.object({
   AI_PROVIDER_CONNECTIONS: envInt({ min: 1, max: 100_000, default: 256 }),
   AI_OFFLINE_TOKEN_DELAY: envDurationMs(15),
   AI_REGISTRY_REFRESH: envDurationMs(10_000),
+  AI_MODEL_DISCOVERY_INTERVAL: envDurationMs(60_000).refine((ms) => ms === 0 || ms >= 1_000, 'must be 0 (at start only) or at least 1s'),
+  AI_MODEL_DISCOVERY_TIMEOUT: envDurationMs(5_000).refine((ms) => ms >= 1, 'must be at least 1ms'),
 });
+
+export interface DiscoverySettings {
+  /** Between two reads of a provider's GET /models (0 = read once, at start). */
+  intervalMs: number;
+  /** Of one read (connect, headers and body). */
+  timeoutMs: number;
+}
 
 export interface DeadlineSettings {
   firstTokenMs: number;
@@ -53,7 +63,8 @@ export interface AiCoreConfig {
   env: {
     groq?: { apiKey: string; baseUrl: string };
     openai?: { apiKey: string; baseUrl: string };
-    ollama?: { baseUrl: string; models: string[] };
+    /** `models` undefined: OLLAMA_MODELS is not set, the server's models are discovered. */
+    ollama?: { baseUrl: string; models?: string[] };
   };
   /** Inline provider/model document (JSON or YAML), from AI_PROVIDERS. */
   providersDocument?: string;
@@ -67,6 +78,7 @@ export interface AiCoreConfig {
   connectionsPerProvider: number;
   offlineTokenDelayMs: number;
   registryRefreshMs: number;
+  discovery: DiscoverySettings;
 }
 
 /** Ollama serves its OpenAI-compatible API under /v1 of its base URL. */
@@ -83,7 +95,10 @@ export function parseAiCoreConfig(env: NodeJS.ProcessEnv): AiCoreConfig {
       ...(raw.GROQ_API_KEY ? { groq: { apiKey: raw.GROQ_API_KEY, baseUrl: raw.GROQ_BASE_URL } } : {}),
       ...(raw.OPENAI_API_KEY ? { openai: { apiKey: raw.OPENAI_API_KEY, baseUrl: raw.OPENAI_BASE_URL } } : {}),
       ...(raw.OLLAMA_URL ? {
-        ollama: { baseUrl: ollamaBaseUrl(raw.OLLAMA_URL), models: raw.OLLAMA_MODELS.split(',').map((m) => m.trim()).filter(Boolean) },
+        ollama: {
+          baseUrl: ollamaBaseUrl(raw.OLLAMA_URL),
+          ...(raw.OLLAMA_MODELS === undefined ? {} : { models: raw.OLLAMA_MODELS.split(',').map((m) => m.trim()).filter(Boolean) }),
+        },
       } : {}),
     },
     providersDocument: raw.AI_PROVIDERS,
@@ -96,5 +111,6 @@ export function parseAiCoreConfig(env: NodeJS.ProcessEnv): AiCoreConfig {
     connectionsPerProvider: raw.AI_PROVIDER_CONNECTIONS,
     offlineTokenDelayMs: raw.AI_OFFLINE_TOKEN_DELAY,
     registryRefreshMs: raw.AI_REGISTRY_REFRESH,
+    discovery: { intervalMs: raw.AI_MODEL_DISCOVERY_INTERVAL, timeoutMs: raw.AI_MODEL_DISCOVERY_TIMEOUT },
   };
 }

@@ -1,6 +1,8 @@
 import { ConfigError } from '@versaai/kernel';
 import type { AiCoreConfig } from '../config.ts';
-import { GROQ_MODELS, OPENAI_MODELS, modelSpec, ollamaModel, type AiCatalog, type ModelSpec, type ProviderSpec } from './catalog.ts';
+import {
+  DISCOVERED_MODEL_DEFAULTS, GROQ_MODELS, OPENAI_MODELS, modelSpec, ollamaModel, type AiCatalog, type ModelSpec, type ProviderSpec,
+} from './catalog.ts';
 import { OFFLINE_MODEL_ID, OFFLINE_PROVIDER_ID } from './offline-reply.ts';
 import { parseProviderDocument, readProviderDocumentFile, type ProviderDocument } from './provider-document.ts';
 
@@ -22,8 +24,13 @@ function fromEnvironment(config: AiCoreConfig): { providers: ProviderSpec[]; mod
     models.push(...OPENAI_MODELS.map((model) => modelSpec('openai', model)));
   }
   if (ollama) {
-    providers.push({ id: 'ollama', kind: 'openai-compatible', baseUrl: ollama.baseUrl });
-    models.push(...ollama.models.map((name) => modelSpec('ollama', ollamaModel(name))));
+    // An explicit OLLAMA_MODELS is authoritative; without it the server's own list is discovered.
+    if (ollama.models) {
+      providers.push({ id: 'ollama', kind: 'openai-compatible', baseUrl: ollama.baseUrl });
+      models.push(...ollama.models.map((name) => modelSpec('ollama', ollamaModel(name))));
+    } else {
+      providers.push({ id: 'ollama', kind: 'openai-compatible', baseUrl: ollama.baseUrl, discovery: DISCOVERED_MODEL_DEFAULTS });
+    }
   }
   return { providers, models };
 }
@@ -36,6 +43,7 @@ function applyDocument(doc: ProviderDocument, variable: string, env: NodeJS.Proc
     providers.set(provider.id, {
       id: provider.id, kind: 'openai-compatible', baseUrl: provider.baseUrl, apiKey, headers: provider.headers,
       connections: provider.connections, includeUsage: provider.includeUsage,
+      ...(provider.discoverModels ? { discovery: provider.discoveredModelDefaults ?? DISCOVERED_MODEL_DEFAULTS } : {}),
     });
   }
   for (const model of doc.models) {
@@ -46,10 +54,11 @@ function applyDocument(doc: ProviderDocument, variable: string, env: NodeJS.Proc
   }
 }
 
-function chooseDefault(config: AiCoreConfig, docs: ProviderDocument[], models: ModelSpec[]): string {
+function chooseDefault(config: AiCoreConfig, docs: ProviderDocument[], models: ModelSpec[], discovering: boolean): string {
   const named = config.defaultModel ?? [...docs].reverse().find((doc) => doc.defaultModel)?.defaultModel ?? models.find((model) => model.isDefault)?.id;
   if (named !== undefined) {
-    if (!models.some((model) => model.id === named)) {
+    // A discovered model is not known yet: the registry prefers it once it is listed.
+    if (!models.some((model) => model.id === named) && !discovering) {
       throw new ConfigError([{ variable: config.defaultModel ? 'AI_DEFAULT_MODEL' : 'AI_CONFIG_FILE', problem: `names an unknown model "${named}"` }]);
     }
     return named;
@@ -84,7 +93,7 @@ export function buildCatalog(config: AiCoreConfig, env: NodeJS.ProcessEnv): AiCa
   providers.set(OFFLINE_PROVIDER_ID, { id: OFFLINE_PROVIDER_ID, kind: 'offline' });
   if (!models.has(OFFLINE_MODEL_ID)) models.set(OFFLINE_MODEL_ID, offlineModel(!online));
   const list = [...models.values()];
-  const defaultModel = chooseDefault(config, docs, list);
+  const defaultModel = chooseDefault(config, docs, list, [...providers.values()].some((provider) => provider.discovery));
   const catalog: AiCatalog = {
     providers: [...providers.values()],
     models: list.map((model) => ({ ...model, isDefault: model.id === defaultModel })),

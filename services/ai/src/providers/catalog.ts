@@ -11,7 +11,21 @@ export interface ProviderSpec {
   /** Keep-alive connections of its pool (default AI_PROVIDER_CONNECTIONS). */
   connections?: number;
   includeUsage?: boolean;
+  /** Set: the provider's GET /models is read at start and every AI_MODEL_DISCOVERY_INTERVAL. */
+  discovery?: DiscoveredModelDefaults;
 }
+
+/** Limits given to a discovered model (an admin may override them per model). */
+export interface DiscoveredModelDefaults {
+  contextWindow: number;
+  maxOutputTokens: number;
+}
+
+/**
+ * Modest on purpose: Ollama's default context is small (it was 2,048 tokens, 4,096 since 0.6,
+ * larger only when OLLAMA_CONTEXT_LENGTH or num_ctx says so) and nothing in the list tells us more.
+ */
+export const DISCOVERED_MODEL_DEFAULTS: DiscoveredModelDefaults = { contextWindow: 8_192, maxOutputTokens: 2_048 };
 
 export type ModelSpec = ResolvedModel;
 

@@ -14,7 +14,15 @@ const providerDocument = z.object({
   headers: z.record(z.string().min(1), z.string()).optional(),
   connections: z.int().min(1).max(100_000).optional(),
   includeUsage: z.boolean().optional(),
-}).strict();
+  // Read the provider's GET /models (OpenAI-compatible) at start and every AI_MODEL_DISCOVERY_INTERVAL.
+  discoverModels: z.boolean().default(false),
+  discoveredModelDefaults: z.object({
+    contextWindow: z.int().min(2).max(100_000_000),
+    maxOutputTokens: z.int().min(1).max(100_000_000),
+  }).strict().refine((limits) => limits.maxOutputTokens < limits.contextWindow, 'maxOutputTokens must be smaller than contextWindow').optional(),
+}).strict().refine((provider) => provider.discoverModels || !provider.discoveredModelDefaults, {
+  message: 'discoveredModelDefaults needs discoverModels: true', path: ['discoveredModelDefaults'],
+});
 
 const modelDocument = z.object({
   id: z.string().regex(ID, 'must be 1-100 letters, digits or _ . : / -'),

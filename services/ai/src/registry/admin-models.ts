@@ -52,7 +52,9 @@ export function adminModels(db: AnyDb, registry: ModelRegistry) {
       check(registry, { ...current, ...patch });
       const now = Date.now();
       const updated = await db.transaction().execute(async (trx) => {
-        const ok = await modelsRepository.update(trx, id, patch, now);
+        // A discovered model has no row yet: the admin's change writes one, which then wins over discovery.
+        const ok = (current.discovered === true && await modelsRepository.insert(trx, { ...current, ...patch }, now))
+          || await modelsRepository.update(trx, id, patch, now);
         if (ok && patch.isDefault) await modelsRepository.clearDefaultExcept(trx, id, now);
         return ok;
       });

@@ -21,6 +21,12 @@ export interface ModelRegistry {
   start(): Promise<void>;
   /** Re-reads the table now (after an admin change). */
   reload(): Promise<void>;
+  /**
+   * The models a provider lists now (model discovery), replacing its previous list. Rows of the
+   * table win: a discovered id or upstream model that a configured or admin row already has is
+   * not added, and the first provider (in order of their first call) keeps an id two list.
+   */
+  setDiscovered(provider: string, models: readonly ResolvedModel[]): void;
   /** Every row, as admins see them. */
   all(): readonly RegistryModel[];
   get(id: string): RegistryModel | undefined;
@@ -59,6 +65,8 @@ function defaultOrder(preferred: string | undefined) {
  * path costs a map lookup. Re-read after admin changes here and every `refreshMs` elsewhere.
  */
 export function createModelRegistry(opts: ModelRegistryOptions): ModelRegistry {
+  let stored: RegistryModel[] = [];
+  const discovered = new Map<string, RegistryModel[]>();
   let rows: RegistryModel[] = [];
   let byId = new Map<string, RegistryModel>();
   let timer: NodeJS.Timeout | undefined;
@@ -66,6 +74,22 @@ export function createModelRegistry(opts: ModelRegistryOptions): ModelRegistry {
 
   const usable = (model: RegistryModel | undefined, plan: string): model is RegistryModel =>
     model !== undefined && model.enabled && opts.providers.has(model.provider) && planAllows(model, plan);
+
+  /** Table rows, then discovered models that no row (nor an earlier provider) claims, by id. */
+  const rebuild = () => {
+    const merged = [...stored];
+    const ids = new Set(stored.map((model) => model.id));
+    const upstreams = new Set(stored.map((model) => `${model.provider}\n${model.upstreamModel}`));
+    for (const models of discovered.values()) {
+      for (const model of models) {
+        if (ids.has(model.id) || upstreams.has(`${model.provider}\n${model.upstreamModel}`)) continue;
+        ids.add(model.id);
+        merged.push(model);
+      }
+    }
+    rows = merged.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    byId = new Map(rows.map((model) => [model.id, model]));
+  };
 
   const registry: ModelRegistry = {
     providers: opts.providers,
@@ -82,9 +106,18 @@ export function createModelRegistry(opts: ModelRegistryOptions): ModelRegistry {
     },
 
     async reload() {
-      const loaded = await modelsRepository.list(opts.db);
-      rows = loaded;
-      byId = new Map(loaded.map((model) => [model.id, model]));
+      stored = await modelsRepository.list(opts.db);
+      rebuild();
+    },
+
+    setDiscovered(provider, models) {
+      const previous = new Map((discovered.get(provider) ?? []).map((model) => [model.id, model]));
+      const now = Date.now();
+      discovered.set(provider, models.map((model) => {
+        const known = previous.get(model.id);
+        return { ...model, provider, source: 'config', discovered: true, createdAt: known?.createdAt ?? now, updatedAt: known?.updatedAt ?? now };
+      }));
+      rebuild();
     },
 
     all: () => rows,

@@ -42,7 +42,7 @@ export const adminModelSchema = {
   required: ['id', 'provider', 'upstreamModel', 'contextWindow', 'maxOutputTokens', 'inputPricePerMillion', 'outputPricePerMillion',
     'enabled', 'allowedPlans', 'fallbacks', 'isDefault', 'source', 'providerConfigured', 'createdAt', 'updatedAt'],
   properties: {
-    id: { type: 'string' }, ...editable, source: { type: 'string', enum: ['config', 'admin'] },
+    id: { type: 'string' }, ...editable, source: { type: 'string', enum: ['config', 'admin'] }, discovered: { type: 'boolean' },
     providerConfigured: { type: 'boolean' }, createdAt: { type: 'string' }, updatedAt: { type: 'string' },
   },
 } as const;
@@ -61,6 +61,8 @@ export type { AdminModelInput as ModelInput, AdminModelPatch as ModelPatch } fro
 export function adminView(model: RegistryModel, providers: ReadonlySet<string>) {
   return {
     ...model,
+    // true: listed by the provider's GET /models, not stored; a PATCH stores it as the admin's.
+    discovered: model.discovered === true,
     providerConfigured: providers.has(model.provider),
     createdAt: new Date(model.createdAt).toISOString(),
     updatedAt: new Date(model.updatedAt).toISOString(),

@@ -25,6 +25,8 @@ export type ModelSource = 'config' | 'admin';
 /** A registry row: the model plus where it came from and when it changed. */
 export interface RegistryModel extends ResolvedModel {
   source: ModelSource;
+  /** Listed by the provider's GET /models, held in memory only (no row until an admin changes it). */
+  discovered?: boolean;
   createdAt: number;
   updatedAt: number;
 }
