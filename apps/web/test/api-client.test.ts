@@ -63,6 +63,22 @@ describe('ApiClient', () => {
     expect(client.accessToken).toBeNull();
   });
 
+  it('reports a lost session to a caller renewing after its token was refused (the chat socket closed with 4001)', async () => {
+    const onSessionLost = vi.fn();
+    const { client } = fakeApi({ 'POST /api/auth/refresh': () => problem(401, 'AUTH_REFRESH_INVALID') }, { onSessionLost });
+    client.setAccessToken('revoked');
+    expect(await client.renewOrLose()).toBeNull();
+    expect(onSessionLost).toHaveBeenCalledTimes(1);
+    expect(client.accessToken).toBeNull();
+  });
+
+  it('renews without reporting anything when the refresh cookie is still good', async () => {
+    const onSessionLost = vi.fn();
+    const { client } = fakeApi({ 'POST /api/auth/refresh': () => json(200, tokens('fresh')) }, { onSessionLost });
+    expect(await client.renewOrLose()).toMatchObject({ accessToken: 'fresh' });
+    expect(onSessionLost).not.toHaveBeenCalled();
+  });
+
   it('does not refresh for public calls (a wrong password is not an expired session)', async () => {
     const { client, calls } = fakeApi({ 'POST /api/auth/login': () => problem(401, 'AUTH_INVALID_CREDENTIALS') });
     await expect(client.post('/api/auth/login', { email: 'a@b.c', password: 'x' }, { auth: false })).rejects.toMatchObject({ code: 'AUTH_INVALID_CREDENTIALS' });

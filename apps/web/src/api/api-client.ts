@@ -58,6 +58,16 @@ export class ApiClient {
     return this.#refreshing;
   }
 
+  /**
+   * A refresh for a caller whose token was refused (an API call, the chat socket closed with
+   * 4001): a session that cannot be renewed is reported lost, so the app signs out at once.
+   */
+  async renewOrLose(): Promise<SessionTokens | null> {
+    const renewed = await this.refresh();
+    if (!renewed) this.#onSessionLost();
+    return renewed;
+  }
+
   async #refreshOnce(): Promise<SessionTokens | null> {
     const response = await this.#send('POST', '/api/auth/refresh', { auth: false });
     if (response.status === 401) {
@@ -75,11 +85,8 @@ export class ApiClient {
     let response = await this.#send(method, path, options);
     if (response.status === 401 && auth) {
       // A refresh that fails for another reason (offline, rate limited) throws: the session may still be fine.
-      const renewed = await this.refresh();
-      if (!renewed) {
-        this.#onSessionLost();
-        throw await errorFromResponse(response);
-      }
+      const renewed = await this.renewOrLose();
+      if (!renewed) throw await errorFromResponse(response);
       response = await this.#send(method, path, options);
     }
     if (!response.ok) throw await errorFromResponse(response);

@@ -7,7 +7,8 @@ import { connectChatChannel } from './chat-channel.ts';
 async function currentToken(renew: boolean): Promise<string | null> {
   if (!renew) return api().accessToken;
   try {
-    return (await api().refresh())?.accessToken ?? null;
+    // A session revoked elsewhere (sign out everywhere, password change) ends here too.
+    return (await api().renewOrLose())?.accessToken ?? null;
   } catch {
     return api().accessToken; // offline: try again with what we have
   }
