@@ -35,6 +35,17 @@ describe('Admin → Models', () => {
     expect(rows[1]!.text()).toContain('No');
   });
 
+  it('marks a model the provider listed (discovery) and offers no delete for it, only disable', async () => {
+    const found = adminModel({ id: 'qwen2.5', provider: 'ollama', upstreamModel: 'qwen2.5', isDefault: false, discovered: true });
+    const { wrapper } = await mountModels({ 'GET /api/ai/admin/models': () => json(200, { items: [llama, found] }) });
+    const rows = wrapper.findAll('tbody tr');
+    expect(rows[1]!.text()).toContain('Listed by the provider');
+    expect(rows[1]!.find('button.danger').exists()).toBe(false);
+    expect(rows[1]!.text()).toContain('Disable');
+    expect(rows[0]!.text()).toContain('Configuration');
+    expect(rows[0]!.find('button.danger').exists()).toBe(true);
+  });
+
   it('checks a new model before sending it, then creates it', async () => {
     const { wrapper, calls } = await mountModels({
       'POST /api/ai/admin/models': (call) => json(201, adminModel({ ...(call.body as object), isDefault: false, source: 'admin' })),

@@ -147,6 +147,11 @@ export interface AdminModel extends ModelDefinition {
   source: 'config' | 'admin';
   /** Whether the AI service has credentials for the model's provider. */
   providerConfigured: boolean;
+  /**
+   * Listed by the provider's own `GET /models` (model discovery) and not stored: editing it
+   * stores it as an `admin` model; it cannot be deleted, only disabled.
+   */
+  discovered?: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -68,7 +68,7 @@ export const adminEn = {
       inputPrice: 'Input price per million tokens',
       outputPrice: 'Output price per million tokens',
       source: 'Source',
-      sources: { config: 'Configuration', admin: 'Added here' },
+      sources: { config: 'Configuration', admin: 'Added here', discovered: 'Listed by the provider' },
       providerMissing: 'No credentials for this provider',
       edit: 'Edit',
       editOf: 'Edit {id}',

@@ -70,7 +70,7 @@ export const adminEs: typeof adminEn = {
       inputPrice: 'Precio de entrada por millón de tokens',
       outputPrice: 'Precio de salida por millón de tokens',
       source: 'Origen',
-      sources: { config: 'Configuración', admin: 'Añadido aquí' },
+      sources: { config: 'Configuración', admin: 'Añadido aquí', discovered: 'Listado por el proveedor' },
       providerMissing: 'Sin credenciales para este proveedor',
       edit: 'Editar',
       editOf: 'Editar {id}',
