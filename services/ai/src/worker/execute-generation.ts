@@ -47,7 +47,9 @@ export async function executeGeneration(deps: ExecutionDeps, input: ExecutionInp
   if (input.cacheable) {
     const key = cacheKey({ userId: input.request.userId, model: model.id, messages: input.request.messages,
       temperature: input.request.temperature, maxTokens: input.request.maxTokens });
-    const outcome = deps.cache.lookup(key);
+    // Only a lookup that has to read the shared store is a promise; the memory store answers at once.
+    const found = deps.cache.lookup(key);
+    const outcome = found instanceof Promise ? await found : found;
     if (outcome.kind === 'hit') {
       deps.metrics.cacheLookups.inc({ result: 'hit' });
       return finish(deps, input, replayCached(outcome.answer, input.sink), true);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envDurationMs, envInt, envString, parseConfig } from '@versaai/kernel';
+import { envDurationMs, envEnum, envInt, envString, envUrl, parseConfig } from '@versaai/kernel';
 import { DEFAULT_PLANS, plansSchema, toPlans, type Plans } from '../quota/plans.ts';
 
 function jsonValue<S extends z.ZodType>(schema: S, description: string) {
@@ -31,11 +31,20 @@ const pipelineSchema = z.object({
   AI_QUEUE_RETRY_AFTER: envDurationMs(5_000),
   AI_CACHE_MAX_ENTRIES: envInt({ min: 0, max: 10_000_000, default: 1_000 }),
   AI_CACHE_TTL: envDurationMs(60 * 60_000),
+  // Where completed answers are shared between replicas; unset: redis when REDIS_URL is set, memory otherwise.
+  AI_CACHE_STORE: envEnum(['memory', 'redis'] as const).optional(),
+  AI_CACHE_MAX_ANSWER_BYTES: envInt({ min: 1, max: 64 * 1_048_576, default: 256 * 1_024 }),
+  AI_CACHE_REDIS_TIMEOUT: envDurationMs(250).refine((ms) => ms >= 1, 'must be at least 1ms'),
+  // The platform's Redis, read as the runtime reads it (same names, same rules).
+  REDIS_URL: envUrl({ protocols: ['redis:', 'rediss:'] }).optional(),
+  VERSAAI_REDIS_PREFIX: envString({ default: 'versaai:' }),
   AI_LEASE: envDurationMs(30_000).refine((ms) => ms >= 300, 'must be at least 300ms'),
   AI_WORKER_SWEEP_INTERVAL: envDurationMs(2_000).refine((ms) => ms >= 10, 'must be at least 10ms'),
   AI_MAX_ATTEMPTS: envInt({ min: 1, max: 20, default: 3 }),
   AI_STREAM_FLUSH_INTERVAL: envDurationMs(20),
   AI_STREAM_FLUSH_BYTES: envInt({ min: 1, max: 1_048_576, default: 4_096 }),
+}).refine((raw) => raw.AI_CACHE_STORE !== 'redis' || raw.REDIS_URL !== undefined, {
+  path: ['AI_CACHE_STORE'], message: 'is redis but REDIS_URL is not set',
 }).refine((raw) => (raw.AI_PLANS ? raw.AI_DEFAULT_PLAN in raw.AI_PLANS : raw.AI_DEFAULT_PLAN in DEFAULT_PLANS), {
   path: ['AI_DEFAULT_PLAN'], message: 'must name a plan of AI_PLANS',
 });
@@ -50,7 +59,12 @@ export interface PipelineConfig {
     maxQueuedPerUser: number;
     retryAfterSeconds: number;
   };
-  cache: { maxEntries: number; ttlMs: number };
+  cache: {
+    maxEntries: number;
+    ttlMs: number;
+    /** Set when completed answers are shared between replicas through Redis. */
+    redis?: { url: string; prefix: string; commandTimeoutMs: number; maxAnswerBytes: number };
+  };
   worker: { leaseMs: number; sweepIntervalMs: number; maxAttempts: number };
   stream: { flushIntervalMs: number; flushBytes: number };
 }
@@ -68,7 +82,13 @@ export function parsePipelineConfig(env: NodeJS.ProcessEnv): PipelineConfig {
       maxQueuedPerUser: raw.AI_QUEUE_MAX_PER_USER,
       retryAfterSeconds: Math.max(1, Math.ceil(raw.AI_QUEUE_RETRY_AFTER / 1000)),
     },
-    cache: { maxEntries: raw.AI_CACHE_MAX_ENTRIES, ttlMs: raw.AI_CACHE_TTL },
+    cache: {
+      maxEntries: raw.AI_CACHE_MAX_ENTRIES,
+      ttlMs: raw.AI_CACHE_TTL,
+      ...((raw.AI_CACHE_STORE ?? (raw.REDIS_URL ? 'redis' : 'memory')) === 'redis' && raw.REDIS_URL ? {
+        redis: { url: raw.REDIS_URL, prefix: raw.VERSAAI_REDIS_PREFIX, commandTimeoutMs: raw.AI_CACHE_REDIS_TIMEOUT, maxAnswerBytes: raw.AI_CACHE_MAX_ANSWER_BYTES },
+      } : {}),
+    },
     worker: { leaseMs: raw.AI_LEASE, sweepIntervalMs: raw.AI_WORKER_SWEEP_INTERVAL, maxAttempts: raw.AI_MAX_ATTEMPTS },
     stream: { flushIntervalMs: raw.AI_STREAM_FLUSH_INTERVAL, flushBytes: raw.AI_STREAM_FLUSH_BYTES },
   };

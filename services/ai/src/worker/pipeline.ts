@@ -1,6 +1,7 @@
 import type { ServiceContext } from '@versaai/runtime';
 import type { Generator } from '../generation/types.ts';
 import { AdmissionQueue } from '../admission/admission-queue.ts';
+import { createRedisAnswerStore } from '../cache/redis-answer-store.ts';
 import { ResponseCache } from '../cache/response-cache.ts';
 import { createAiMetrics, type AiMetrics } from '../metrics/ai-metrics.ts';
 import type { IntakeQuota } from '../handlers/message-sent.ts';
@@ -49,7 +50,11 @@ export function createPipeline(ctx: ServiceContext, config: PipelineConfig = par
     onAdmitted: (provider, waitedMs) => metrics.queueWait.observe({ provider }, waitedMs / 1000),
     onInFlightChange: (provider, inFlight) => metrics.inFlight.set({ provider }, inFlight),
   });
-  const cache = new ResponseCache({ maxEntries: config.cache.maxEntries, ttlMs: config.cache.ttlMs });
+  const { redis } = config.cache;
+  const shared = redis && config.cache.maxEntries > 0
+    ? createRedisAnswerStore({ ...redis, logger: ctx.logger.child({ component: 'ai-cache' }) })
+    : undefined;
+  const cache = new ResponseCache({ maxEntries: config.cache.maxEntries, ttlMs: config.cache.ttlMs, ...(shared ? { shared } : {}) });
   const defaultPlan = config.plans.get(config.defaultPlan)!;
   const planOf = (): Plan => defaultPlan;
   const intakeQuota: IntakeQuota = {
@@ -76,8 +81,12 @@ export function createPipeline(ctx: ServiceContext, config: PipelineConfig = par
     async start(generator) {
       execution.generator = generator;
       runDeps = { ...execution, ctx, logger, owner: worker.owner, maxAttempts: config.worker.maxAttempts, stream: config.stream, planOf };
+      cache.open();
       await worker.start();
     },
-    stop: () => worker.stop(),
+    async stop() {
+      await worker.stop();
+      await cache.close();
+    },
   };
 }
