@@ -1,7 +1,9 @@
 import { defineService, type ServiceContext, type ServiceDefinition } from '@versaai/runtime';
 import { onMessageSent } from '../handlers/message-sent.ts';
+import { onUserDeleted } from '../handlers/user-deleted.ts';
 import { aiMigrations } from '../migrations/index.ts';
 import { openAiRoutes } from '../openai-api/openai-routes.ts';
+import { privacyRoutes } from '../privacy/privacy-routes.ts';
 import { usageRoutes } from '../usage/usage-routes.ts';
 import { CIRCUIT_STATE_VALUES } from '../metrics/ai-metrics.ts';
 import type { GenerationCore } from './generation-core.ts';
@@ -41,6 +43,7 @@ export function createAiService(options: AiServiceOptions): ServiceDefinition {
       cores.set(ctx, core);
       core.onCircuitStateChange?.((provider, state) => pipeline.metrics.circuitState.set({ provider }, CIRCUIT_STATE_VALUES[state] ?? -1));
       await usageRoutes(app, ctx);
+      await privacyRoutes(app, ctx);
       await pipeline.start(core.generator);
       app.addHook('onClose', async () => {
         await pipeline.stop();
@@ -52,7 +55,7 @@ export function createAiService(options: AiServiceOptions): ServiceDefinition {
     },
     handlers: (ctx) => {
       const pipeline = pipelineOf(ctx);
-      return { 'message.sent': onMessageSent(pipeline.worker, pipeline.intakeQuota) };
+      return { 'message.sent': onMessageSent(pipeline.worker, pipeline.intakeQuota), 'user.deleted': onUserDeleted(ctx.responseStreams) };
     },
   });
 }
