@@ -4,6 +4,7 @@ export { envBool, envDurationMs, envEnum, envInt, envPort, envPositiveInt, envSe
 export { EXIT_CONFIG, EXIT_FAILURE, runMain } from './run-main.ts';
 export type { RunMainOptions } from './run-main.ts';
 export { createLogger } from './logger.ts';
+export { outageLog, type OutageLog } from './outage-log.ts';
 export type { Logger, LoggerOptions } from './logger.ts';
 export { REDACTED, isSecretKey, redactConfig, redactString } from './redact.ts';
 export { requestContext } from './context.ts';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '@versaai/kernel';
+import { outageLog, type Logger } from '@versaai/kernel';
 import type { CachedAnswer } from './response-cache.ts';
 import { parseStoredAnswer, serializeAnswer, type SharedAnswerStore } from './shared-answer-store.ts';
 
@@ -34,18 +34,12 @@ export function createRedisAnswerStore(opts: RedisAnswerStoreOptions): RedisAnsw
     connectionName: `${opts.prefix}ai-cache`,
   });
   const keyOf = (key: string): string => `${opts.prefix}ai:cache:${key}`;
-  let failing = false;
-
-  function failed(error: unknown): void {
-    if (failing) return;
-    failing = true;
-    opts.logger.warn({ err: error }, 'AI response cache: Redis unreachable, shared answers are misses until it answers');
-  }
-  function answered(): void {
-    if (!failing) return;
-    failing = false;
-    opts.logger.info('AI response cache: Redis answers again, shared answers are read and written again');
-  }
+  const outage = outageLog(opts.logger, {
+    down: 'AI response cache: Redis unreachable, shared answers are misses until it answers',
+    up: 'AI response cache: Redis answers again, shared answers are read and written again',
+  });
+  const failed = (error: unknown): void => outage.failed({ err: error });
+  const answered = (): void => outage.answered();
   client.on('error', failed);
   client.on('ready', answered);
 

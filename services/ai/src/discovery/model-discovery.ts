@@ -1,4 +1,4 @@
-import type { Logger } from '@versaai/kernel';
+import { outageLog, type Logger } from '@versaai/kernel';
 import type { DiscoverySettings } from '../config.ts';
 import type { ResolvedModel } from '../generation/types.ts';
 import { modelSpec, type DiscoveredModelDefaults, type ProviderSpec } from '../providers/catalog.ts';
@@ -59,7 +59,11 @@ function reason(error: unknown): string {
  */
 export function createModelDiscovery(opts: ModelDiscoveryOptions): ModelDiscovery {
   const specs = opts.providers.filter((provider) => provider.discovery && provider.baseUrl);
-  const state = new Map(specs.map((spec) => [spec.id, { up: false, failing: false, models: 0 }]));
+  const outageMessages = {
+    down: 'ai: model discovery failed; the last known models stay until it recovers',
+    up: 'ai: model discovery recovered',
+  };
+  const state = new Map(specs.map((spec) => [spec.id, { up: false, models: 0, outage: outageLog(opts.logger, outageMessages) }]));
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
@@ -69,16 +73,14 @@ export function createModelDiscovery(opts: ModelDiscoveryOptions): ModelDiscover
       const list = parseModelList(await fetchModelList({ baseUrl: spec.baseUrl!, apiKey: spec.apiKey, headers: spec.headers }, opts.settings.timeoutMs));
       if (stopped) return;
       opts.target.setDiscovered(spec.id, list.models.map((listed) => discoveredModel(spec.id, listed, spec.discovery!)));
-      if (current.failing) opts.logger.info({ provider: spec.id, models: list.models.length }, 'ai: model discovery recovered');
+      current.outage.answered({ provider: spec.id, models: list.models.length });
       if ((list.truncated || list.rejected > 0) && !current.up) {
         opts.logger.warn({ provider: spec.id, kept: list.models.length, rejected: list.rejected, truncated: list.truncated }, 'ai: model discovery skipped entries of the model list');
       }
-      Object.assign(current, { up: true, failing: false, models: list.models.length });
+      Object.assign(current, { up: true, models: list.models.length });
     } catch (error) {
-      if (!current.failing) {
-        opts.logger.warn({ provider: spec.id, reason: reason(error), keptModels: current.models }, 'ai: model discovery failed; the last known models stay until it recovers');
-      }
-      Object.assign(current, { up: false, failing: true });
+      current.outage.failed({ provider: spec.id, reason: reason(error), keptModels: current.models });
+      current.up = false;
     }
     opts.onStatus?.({ provider: spec.id, up: current.up, models: current.models });
   }

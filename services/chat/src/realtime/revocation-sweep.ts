@@ -1,4 +1,4 @@
-import type { Logger } from '@versaai/kernel';
+import { outageLog, type Logger } from '@versaai/kernel';
 import type { RevocationList } from '@versaai/storage';
 import type { Beating } from './heartbeat.ts';
 
@@ -23,13 +23,13 @@ export interface Revocable extends Beating {
 export function revocationSweep(revocations: RevocationList, logger: Logger): (slice: ReadonlySet<Revocable>) => void {
   // A slice whose previous check has not answered yet is skipped (a slow list never piles up calls).
   const checking = new WeakSet<ReadonlySet<Revocable>>();
-  let failing = false;
+  const outage = outageLog(logger, {
+    down: 'revocation list unreachable: open streams stay open until it answers',
+    up: 'revocation list answers again: open streams of revoked sessions are closed again',
+  });
 
   function closeRevoked(slice: ReadonlySet<Revocable>, ids: string[], answers: boolean[]): void {
-    if (failing) {
-      failing = false;
-      logger.info('revocation list answers again: open streams of revoked sessions are closed again');
-    }
+    outage.answered();
     if (!answers.includes(true)) return;
     const revoked = new Set(ids.filter((_, index) => answers[index]));
     // Members that left meanwhile are gone from the slice; those that joined with a revoked id are closed too.
@@ -43,11 +43,7 @@ export function revocationSweep(revocations: RevocationList, logger: Logger): (s
     const asked = [...ids];
     checking.add(slice);
     revocations.areRevoked(asked)
-      .then((answers) => closeRevoked(slice, asked, answers), (error: unknown) => {
-        if (failing) return;
-        failing = true;
-        logger.warn({ err: error }, 'revocation list unreachable: open streams stay open until it answers');
-      })
+      .then((answers) => closeRevoked(slice, asked, answers), (error: unknown) => outage.failed({ err: error }))
       .catch((error: unknown) => logger.error({ err: error }, 'closing the streams of revoked sessions failed'))
       .finally(() => checking.delete(slice));
   };
