@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MODEL_ID } from '../registry/model-id.ts';
 
 // A provider's answer to GET /models is input from outside: a hostile or broken server must not
 // be able to fill the registry with junk, huge lists or ids our API and metrics cannot carry.
@@ -8,8 +9,6 @@ export const MAX_DISCOVERED_MODELS = 500;
 /** Bytes read of one answer; more fails the read (a list of 500 models is a few tens of KB). */
 export const MAX_MODEL_LIST_BYTES = 1024 * 1024;
 
-/** The registry's id rule (provider documents and the admin API use the same). */
-const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,99}$/;
 const contextHint = z.int().min(2).max(100_000_000);
 
 const entry = z.object({

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '@versaai/kernel';
+import { MODEL_ID } from '../registry/model-id.ts';
 
 // The provider/model document of AI_CONFIG_FILE (a path) or AI_PROVIDERS (inline): YAML or
 // JSON (YAML is a superset of JSON). Keys never belong in it: `apiKeyEnv` names a variable.
-const ID = /^[a-z0-9][a-z0-9_.:/-]{0,99}$/i;
 
 const providerDocument = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be lowercase letters, digits, _ or - (at most 40)'),
@@ -25,7 +25,7 @@ const providerDocument = z.object({
 });
 
 const modelDocument = z.object({
-  id: z.string().regex(ID, 'must be 1-100 letters, digits or _ . : / -'),
+  id: z.string().regex(MODEL_ID, 'must be 1-100 letters, digits or _ . : / -'),
   provider: z.string().min(1),
   upstreamModel: z.string().min(1).optional(),
   contextWindow: z.int().min(1),

@@ -1,7 +1,7 @@
+import { MODEL_ID_PATTERN as MODEL_ID } from './model-id.ts';
 import type { RegistryModel } from './models-repository.ts';
 
 // JSON schemas of the registry's HTTP API (Fastify validates strictly: unknown fields → 400).
-const MODEL_ID = '^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,99}$';
 
 const editable = {
   provider: { type: 'string', minLength: 1, maxLength: 40 },
