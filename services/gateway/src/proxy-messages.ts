@@ -10,7 +10,8 @@ const REQUEST_HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'upgrade', 'expect', 'host', 'content-length',
   'x-request-id', 'x-forwarded-for',
 ]);
-const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'upgrade', 'trailer']);
+/** Headers about one connection, not the message (RFC 9110 §7.6.1): relayed by neither proxy (HTTP, upgrade). */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'upgrade', 'trailer']);
 
 /** Header names a `Connection` header lists: hop-by-hop for this message too. */
 function connectionListed(value: string | string[] | undefined): Set<string> | undefined {
@@ -71,7 +72,7 @@ export function hasDotSegment(url: string): boolean {
 export function relayHeaders(headers: UpstreamHeaders, reply: FastifyReply): void {
   const listed = connectionListed(headers.connection);
   for (const name in headers) {
-    if (RESPONSE_HOP_BY_HOP.has(name) || listed?.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
     reply.header(name, headers[name]);
   }
 }

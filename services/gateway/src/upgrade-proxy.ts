@@ -8,6 +8,7 @@ import { ProblemError, toProblemBody, type Logger } from '@versaai/kernel';
 import type { EdgeAuthenticate } from './edge-auth.ts';
 import { rateLimitClient } from './edge-hooks.ts';
 import { matchRoute } from './match-route.ts';
+import { HOP_BY_HOP } from './proxy-messages.ts';
 import { enforceRateLimit, type EdgeLimit } from './rate-limiter.ts';
 import type { GatewayRoute } from './route-table.ts';
 import { noReplicaProblem, upstreamProblem } from './upstream-errors.ts';
@@ -26,7 +27,6 @@ export interface UpgradeProxyDeps {
 
 const SANE_ID = /^[\w.:-]{1,128}$/;
 // Per-hop headers a proxy must not forward as-is; the upgrade ones are set again below.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 
 function writeProblem(socket: Duplex, error: unknown, path: string, requestId: string): void {
   const problem = error instanceof ProblemError ? error : new ProblemError({ status: 500, code: 'INTERNAL_ERROR' });
