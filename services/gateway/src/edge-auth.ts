@@ -36,14 +36,12 @@ export function createEdgeAuth(deps: EdgeAuthDeps) {
   const isRevokedNow = revocations.isRevokedNow?.bind(revocations);
   // A keep-alive client sends the same Authorization header on every request of its connection:
   // comparing it with the connection's last one skips parsing it and hashing the whole token
-  // (hundreds of characters) into the verifier's cache each time. A different header, or an
-  // expired token, asks the verifier. `header` is kept only for a bearer header (a stream
-  // route's token travels elsewhere), so a request without one never matches.
-  const lastTokenOn = new WeakMap<object, { token: string; header: string | undefined; identity: Identity }>();
-  // The same for an API key (kept apart: its header is replaced by the exchanged token's, and
-  // the exchange's own freshness rule applies): a keep-alive client's key is then neither
-  // parsed nor hashed into the exchange's cache on every request.
-  const lastKeyOn = new WeakMap<object, { header: string; exchanged: Exchanged }>();
+  // (hundreds of characters) into the verifier's cache, or an API key into the exchange's,
+  // each time. A different header, or an expired token, decides the ordinary way. `header` is
+  // kept only for a bearer header (a stream route's token travels elsewhere), so a request
+  // without one never matches. For an API key, `exchanged` is what the exchange answered.
+  const lastOn = new WeakMap<object, { header: string | undefined; token: string; identity: Identity; exchanged?: Exchanged }>();
+  const unexpired = (identity: Identity): boolean => identity.expiresAt > Date.now() / 1000;
 
   function tokenOf(request: FastifyRequest, route: GatewayRoute): string | undefined {
     const token = route.streamToken ? streamAccessToken(request) : bearerToken(request.headers.authorization);
@@ -86,34 +84,29 @@ export function createEdgeAuth(deps: EdgeAuthDeps) {
    * throws the same problems it would.
    */
   authenticateAtEdge.now = (request: FastifyRequest, route: GatewayRoute): { identity: Identity | undefined } | undefined => {
+    if (!isRevokedNow) return tokenOf(request, route) === undefined ? NO_IDENTITY : undefined;
     const socket = request.raw.socket;
     const header = route.streamToken ? undefined : request.headers.authorization;
-    let identity: Identity | undefined;
-    const lastKey = header === undefined ? undefined : lastKeyOn.get(socket);
-    if (isRevokedNow && lastKey !== undefined && header === lastKey.header && deps.apiKeys.fresh(lastKey.exchanged)) {
-      return decideNow(request, route, forwardExchanged(request, lastKey.exchanged));
-    }
-    const last = lastTokenOn.get(socket);
-    if (isRevokedNow && last !== undefined && header !== undefined && header === last.header && last.identity.expiresAt > Date.now() / 1000) {
-      identity = last.identity;
-    } else {
-      const token = tokenOf(request, route);
-      if (token === undefined) return NO_IDENTITY;
-      if (!isRevokedNow) return undefined;
-      if (isApiKey(token)) {
-        // A key exchanged before, its token still fresh: the same answer `exchange` would give.
-        const exchanged = deps.apiKeys.cached(token);
-        if (!exchanged) return undefined;
-        if (header !== undefined) lastKeyOn.set(socket, { header, exchanged });
-        return decideNow(request, route, forwardExchanged(request, exchanged));
+    const last = lastOn.get(socket);
+    if (last !== undefined && header !== undefined && header === last.header) {
+      // The exchange's own freshness rule for a key's token; the token's expiry otherwise.
+      if (last.exchanged ? deps.apiKeys.fresh(last.exchanged) : unexpired(last.identity)) {
+        return decideNow(request, route, last.exchanged ? forwardExchanged(request, last.exchanged) : last.identity);
       }
-      identity = last !== undefined && last.token === token && last.identity.expiresAt > Date.now() / 1000 ? last.identity : undefined;
-      if (!identity) {
-        identity = verifier.cached?.(token);
-        if (!identity) return undefined;
-      }
-      lastTokenOn.set(socket, { token, header, identity });
     }
+    const token = tokenOf(request, route);
+    if (token === undefined) return NO_IDENTITY;
+    if (isApiKey(token)) {
+      // A key exchanged before, its token still fresh: the same answer `exchange` would give.
+      const exchanged = deps.apiKeys.cached(token);
+      if (!exchanged) return undefined;
+      lastOn.set(socket, { header, token, identity: exchanged.identity, exchanged });
+      return decideNow(request, route, forwardExchanged(request, exchanged));
+    }
+    // The same token in a header written differently (case, spacing) is the same credential.
+    const identity = last !== undefined && last.token === token && unexpired(last.identity) ? last.identity : verifier.cached?.(token);
+    if (!identity) return undefined;
+    lastOn.set(socket, { header, token, identity });
     return decideNow(request, route, identity);
   };
 
