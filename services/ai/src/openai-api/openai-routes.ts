@@ -129,10 +129,14 @@ export async function openAiRoutes(app: FastifyInstance, ctx: ServiceContext, pi
         onStart: () => {
           stream = new SseResponse(reply);
           stream.write(chunks.role());
-          if (quotaHeld) sendStream();
           onStreamStart();
         },
-        onDelta: (text) => stream!.write(chunks.delta(text)),
+        onDelta: (text) => {
+          stream!.write(chunks.delta(text));
+          // The head, the role and the first text leave in one write: the generator hands on
+          // the first text right after onStart, in the same turn.
+          if (!sent && quotaHeld) sendStream();
+        },
       }
       : { onStart: () => {}, onDelta: (text) => parts.push(text) };
 

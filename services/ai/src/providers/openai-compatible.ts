@@ -1,9 +1,8 @@
-import { finished } from 'node:stream';
 import { createParser } from 'eventsource-parser';
 import { Pool, type Dispatcher } from 'undici';
 import type { TokenUsage } from '../generation/types.ts';
-import { readUsage, upstreamMessage, type WireChunk } from './openai-chunk.ts';
-import { retryAfterOf } from './retry-after.ts';
+import { readUsage, type WireChunk } from './openai-chunk.ts';
+import { ERROR_BODY_LIMIT, httpFailure, streamCall } from './stream-call.ts';
 import { ProviderError, type ProviderAdapter, type ProviderCall, type ProviderHandlers, type ProviderOutcome } from './types.ts';
 
 export interface OpenAiCompatibleOptions {
@@ -17,8 +16,6 @@ export interface OpenAiCompatibleOptions {
   /** Ask for `stream_options.include_usage` (default true; off for servers that reject it). */
   includeUsage?: boolean;
 }
-
-const ERROR_BODY_LIMIT = 16_384;
 
 function requestBody(call: ProviderCall, stream: boolean, includeUsage: boolean): string {
   return JSON.stringify({
@@ -65,16 +62,10 @@ export function createOpenAiCompatibleProvider(opts: OpenAiCompatibleOptions): P
     return new ProviderError('network', `${opts.id}: ${message}`, { cause: error });
   };
 
-  const send = async (call: ProviderCall, stream: boolean, signal: AbortSignal): Promise<Dispatcher.ResponseData> => {
-    const response = await pool.request({
-      path, method: 'POST', headers: stream ? streamHeaders : headers,
-      body: requestBody(call, stream, includeUsage), signal,
-    });
+  const send = async (call: ProviderCall, signal: AbortSignal): Promise<Dispatcher.ResponseData> => {
+    const response = await pool.request({ path, method: 'POST', headers, body: requestBody(call, false, includeUsage), signal });
     if (response.statusCode >= 200 && response.statusCode < 300) return response;
-    const text = await readCapped(response.body);
-    throw new ProviderError('http', `${opts.id} answered ${response.statusCode}: ${upstreamMessage(text)}`, {
-      status: response.statusCode, retryAfterMs: retryAfterOf(response.headers),
-    });
+    throw httpFailure(opts.id, response.statusCode, await readCapped(response.body), response.headers);
   };
 
   return {
@@ -112,37 +103,10 @@ export function createOpenAiCompatibleProvider(opts: OpenAiCompatibleOptions): P
         },
       });
       try {
-        const response = await send(call, true, signal);
-        const body = response.body;
-        // undici yields bytes; a streaming decoder keeps characters split across chunks whole.
-        const decoder = new TextDecoder();
-        // 'data' listeners rather than for await: a piece is parsed (and its text handed on) in
-        // the turn it arrives in, not a few promise turns later behind the async iterator.
-        await new Promise<void>((resolve, reject) => {
-          let settled = false;
-          const stop = (error: unknown) => {
-            if (settled) return;
-            settled = true;
-            body.destroy();
-            reject(error);
-          };
-          body.on('data', (piece: Uint8Array) => {
-            if (settled) return;
-            try {
-              parser.feed(decoder.decode(piece, { stream: true }));
-            } catch (error) {
-              stop(error);
-              return;
-            }
-            if (broken) stop(broken);
-          });
-          finished(body, (error) => {
-            if (settled) return;
-            settled = true;
-            if (error) reject(error);
-            else resolve();
-          });
-        });
+        await streamCall(pool, { providerId: opts.id, path, headers: streamHeaders, body: requestBody(call, true, includeUsage) }, (text) => {
+          parser.feed(text);
+          if (broken) throw broken;
+        }, signal);
       } catch (error) {
         throw failure(error, signal);
       }
@@ -154,7 +118,7 @@ export function createOpenAiCompatibleProvider(opts: OpenAiCompatibleOptions): P
 
     async complete(call: ProviderCall, signal: AbortSignal) {
       try {
-        const response = await send(call, false, signal);
+        const response = await send(call, signal);
         const body = await response.body.json() as WireChunk;
         const choice = body.choices?.[0];
         const content = choice?.message?.content;
