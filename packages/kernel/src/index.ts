@@ -12,6 +12,7 @@ export type { RequestContext } from './context.ts';
 export { PROBLEM_CONTENT_TYPE, ProblemError, problem, problemType, toProblemBody } from './errors.ts';
 export type { ProblemBody, ProblemInit } from './errors.ts';
 export { classifyError, installProblemHandlers, sendProblem } from './problem-handlers.ts';
+export { BucketedHistogram } from './bucketed-histogram.ts';
 export { createMetrics } from './metrics.ts';
 export type { BusMetrics, Metrics } from './metrics.ts';
 export { createHttpApp } from './http.ts';

@@ -45,4 +45,16 @@ describe('utc days', () => {
     expect(utcDay(at)).toBe('2026-11-28');
     expect(secondsUntilNextUtcDay(at)).toBe(30);
   });
+
+  it('changes day exactly at UTC midnight, whatever day was asked before', () => {
+    const midnight = Date.UTC(2026, 10, 29);
+    expect(utcDay(midnight - 1)).toBe('2026-11-28');
+    expect(utcDay(midnight)).toBe('2026-11-29');
+    expect(utcDay(midnight - 1)).toBe('2026-11-28');
+    expect(utcDay(Date.UTC(1969, 11, 31, 23, 59))).toBe('1969-12-31');
+    expect(utcDay(0)).toBe('1970-01-01');
+    expect(utcDay(midnight + 0.5)).toBe('2026-11-29');
+    expect(() => utcDay(Number.NaN)).toThrow(RangeError);
+    expect(utcDay(midnight)).toBe('2026-11-29');
+  });
 });

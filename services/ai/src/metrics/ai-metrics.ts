@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { BucketedHistogram } from '@versaai/kernel';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /**
  * The AI service's metrics. Labels are low-cardinality by construction: `provider` and
@@ -8,8 +9,9 @@ export interface AiMetrics {
   requests: Counter<'provider' | 'model' | 'status' | 'source'>;
   tokens: Counter<'provider' | 'model' | 'direction'>;
   costUsd: Counter<'provider' | 'model'>;
-  timeToFirstToken: Histogram<'provider' | 'model'>;
-  queueWait: Histogram<'provider'>;
+  /** Observed on every answer's way to its first token: the cheaper histogram (same series). */
+  timeToFirstToken: BucketedHistogram<'provider' | 'model'>;
+  queueWait: BucketedHistogram<'provider'>;
   inFlight: Gauge<'provider'>;
   shed: Counter<'provider' | 'scope'>;
   cacheLookups: Counter<'result'>;
@@ -37,11 +39,11 @@ export function createAiMetrics(registry: Registry): AiMetrics {
       name: 'versaai_ai_cost_usd_total', help: 'Cost in USD of AI responses, by provider and model',
       labelNames: ['provider', 'model'] as const, registers,
     }),
-    timeToFirstToken: new Histogram({
+    timeToFirstToken: new BucketedHistogram({
       name: 'versaai_ai_time_to_first_token_seconds', help: 'Time from admission to the first delta, by provider and model',
       labelNames: ['provider', 'model'] as const, buckets: LATENCY_BUCKETS_SECONDS, registers,
     }),
-    queueWait: new Histogram({
+    queueWait: new BucketedHistogram({
       name: 'versaai_ai_queue_wait_seconds', help: 'Time a request waited in the admission queue, by provider',
       labelNames: ['provider'] as const, buckets: LATENCY_BUCKETS_SECONDS, registers,
     }),

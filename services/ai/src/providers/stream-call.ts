@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { util, type Dispatcher } from 'undici';
 import { retryAfterOf } from './retry-after.ts';
 import { upstreamMessage } from './openai-chunk.ts';
@@ -33,7 +34,8 @@ export function streamCall(dispatcher: Dispatcher, request: StreamCallRequest, o
     let status = 0;
     let errorHeaders: Record<string, string | string[] | undefined> | undefined;
     let errorText = '';
-    const decoder = new TextDecoder();
+    // Keeps characters split across pieces whole; cheaper to set up per call than TextDecoder.
+    const decoder = new StringDecoder('utf8');
 
     const onAbort = () => stop(new ProviderError('aborted', `${request.providerId}: request aborted`));
     const settle = (): boolean => {
@@ -63,11 +65,11 @@ export function streamCall(dispatcher: Dispatcher, request: StreamCallRequest, o
       onData(chunk) {
         if (settled) return true;
         if (errorHeaders) {
-          if (errorText.length < ERROR_BODY_LIMIT) errorText += decoder.decode(chunk, { stream: true });
+          if (errorText.length < ERROR_BODY_LIMIT) errorText += decoder.write(chunk);
           return true;
         }
         try {
-          onText(decoder.decode(chunk, { stream: true }));
+          onText(decoder.write(chunk));
         } catch (error) {
           stop(error);
         }
