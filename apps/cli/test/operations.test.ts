@@ -27,7 +27,7 @@ describe('versaai db migrate', SLOW, () => {
     const all = await versaai(['db', 'migrate'], { VERSAAI_DATA_DIR: dataDir.dir });
     expect(all.stdout.trim().split('\n')).toEqual(['auth: applied 0000_events_inbox, 0000_events_outbox, 0001_auth_credentials, 0002_auth_credential_status, 0003_auth_sessions, 0004_auth_login_attempts, 0005_auth_one_time_tokens, 0006_auth_api_keys', 'users: up to date',
       'chat: applied 0000_events_inbox, 0000_events_outbox, 0001_chat_conversations, 0002_chat_message_search, 0003_chat_shares',
-      'ai: applied 0000_events_inbox, 0000_events_outbox, 0001_ai_models, 0002_ai_pipeline']);
+      'ai: applied 0000_events_inbox, 0000_events_outbox, 0001_ai_models, 0002_ai_pipeline, 0003_ai_erased_users']);
   });
 });
 

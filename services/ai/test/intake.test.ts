@@ -4,6 +4,7 @@ import { createLogger } from '@versaai/kernel';
 import { waitFor } from '@versaai/testing';
 import { onMessageSent } from '../src/handlers/message-sent.ts';
 import { jobStatus } from '../src/jobs/responses-store.ts';
+import { ErasedUsers } from '../src/privacy/erased-users.ts';
 import { startAiPlatform, type AiTestPlatform } from './support/ai-platform.ts';
 import { ScriptedGenerator, scriptedCore } from './support/scripted-generator.ts';
 
@@ -65,6 +66,7 @@ describe('message.sent intake', () => {
     const handler = onMessageSent(
       { reserve: () => ({ owner: 'test-owner', expiresAt: Date.now() + 60_000 }), intake: (job, outcome) => { if (outcome.committed) started.push({ id: job.id, startedAtIntake: job.startedAtIntake === true }); } },
       { take: async (_trx, userId) => { taken.push(userId); return '2026-01-01'; }, giveBack: async () => {} },
+      new ErasedUsers(ai.ctx.database.dialect),
     );
     const sent = (responseId: string, userId: string) => createEvent('message.sent', {
       conversationId: `conv-${responseId}`, messageId: `msg-${responseId}`, responseId, userId, content: 'hi', history: [], parameters: {}, generateTitle: false,

@@ -2,6 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createEvent, type EventEnvelope } from '@versaai/events';
 import { describeOnBothDialects, waitFor } from '@versaai/testing';
+import { accountCompletion } from '../src/openai-api/account-completion.ts';
+import { ErasedUsers } from '../src/privacy/erased-users.ts';
+import { takeMessage } from '../src/quota/quota-store.ts';
+import { utcDay } from '../src/quota/utc-day.ts';
 import { startAiPlatform, type AiTestPlatform } from './support/ai-platform.ts';
 import { ScriptedGenerator, scriptedCore } from './support/scripted-generator.ts';
 
@@ -102,5 +106,70 @@ describeOnBothDialects('ai: privacy export and erasure', (harness) => {
     expect((await call('/api/ai/privacy/export', { sub: erin })).json()).toEqual({ responses: [], usage: [], quotaCounters: [] });
     const fredsExport = (await call('/api/ai/privacy/export', { sub: fred })).json();
     expect([fredsExport.responses.length, fredsExport.usage.length, fredsExport.quotaCounters.length]).toEqual([2, 2, 1]);
+  });
+
+  const publish = (event: EventEnvelope) => ai.ctx.transaction(async (_trx, enqueue) => enqueue([event]));
+  const consumed = (event: EventEnvelope) => waitFor(async () => ((await ai.ctx.db.selectFrom('versaai_inbox').select('event_id').where('event_id', '=', event.id).executeTakeFirst()) ? true : undefined), { timeoutMs: 10_000 });
+  const noRowsAbout = (userId: string) => waitFor(async () => ((await rowsMentioning(userId)).length === 0 ? true : undefined), { timeoutMs: 15_000 })
+    .catch(async () => expect(await rowsMentioning(userId)).toEqual([]));
+
+  it('drops a message of a user erased before it arrived: no job, no prompt kept, no quota, no answer', async () => {
+    const gina = 'user-gina-privacy-0003';
+    const deleted = createEvent('user.deleted', { userId: gina, deletedAt: new Date().toISOString() }, { source: 'auth', key: gina });
+    await publish(deleted);
+    await consumed(deleted);
+    // Sent before the account went, delivered after (another stream, another order).
+    const late = createEvent('message.sent', {
+      conversationId: `conv-${gina}`, messageId: `msg-${gina}`, responseId: `${gina}-late`, userId: gina,
+      content: 'a prompt that must not be kept', history: [], parameters: {}, generateTitle: false,
+    }, { source: 'chat', key: `conv-${gina}` });
+    await publish(late);
+    await consumed(late);
+    await noRowsAbout(gina);
+    expect(generator.calls.some((candidate) => candidate.request.userId === gina)).toBe(false);
+  });
+
+  it('a message taken in while its user is being erased waits for the erasure, then finds the user erased', async () => {
+    const hank = 'user-hank-privacy-0004';
+    const erased = new ErasedUsers(harness.dialect);
+    let lockTaken!: () => void;
+    const taken = new Promise<void>((resolve) => { lockTaken = resolve; });
+    let finishErasure!: () => void;
+    const erasureHeld = new Promise<void>((resolve) => { finishErasure = resolve; });
+    const erasing = ai.ctx.db.transaction().execute(async (trx) => {
+      await erased.markErased(trx, hank);
+      lockTaken();
+      await erasureHeld;
+    });
+    await taken;
+    let seenErased: boolean | undefined;
+    const intake = ai.ctx.db.transaction().execute(async (trx) => { seenErased = await erased.holdForWrite(trx, hank); });
+    if (harness.dialect === 'postgres') {
+      // The intake is queued behind the erasure's lock (SQLite runs one write transaction at a time).
+      await waitFor(async () => {
+        const { rows } = await sql<{ waiting: number }>`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`.execute(ai.ctx.db);
+        return rows[0]!.waiting > 0 ? true : undefined;
+      }, { timeoutMs: 10_000 });
+    }
+    expect(seenErased).toBeUndefined();
+    finishErasure();
+    await erasing;
+    await intake;
+    expect(seenErased).toBe(true);
+    expect(await ai.ctx.db.transaction().execute((trx) => erased.holdForWrite(trx, 'user-never-erased-0005'))).toBe(false);
+  });
+
+  it('records nothing for a /v1 answer that finished after its user was erased, and drops the quota counter it took', async () => {
+    const ivy = 'user-ivy-privacy-0006';
+    const day = utcDay();
+    expect(await takeMessage(ai.ctx.db, ivy, { name: 'free', dailyMessages: 10, dailyTokens: 10_000, priority: 0 }, day)).toBeDefined();
+    const deleted = createEvent('user.deleted', { userId: ivy, deletedAt: new Date().toISOString() }, { source: 'auth', key: ivy });
+    await publish(deleted);
+    await consumed(deleted);
+    await accountCompletion(ai.ctx, {
+      id: 'chatcmpl-ivy', userId: ivy, day, cached: false,
+      result: { status: 'completed', content: 'late', model: 'test-model', provider: 'p1', usage: { promptTokens: 3, completionTokens: 1 }, costUsd: 0, finishReason: 'stop' },
+    });
+    await noRowsAbout(ivy);
   });
 });

@@ -1,5 +1,6 @@
 import type { EventData, EventEnvelope, EventHandler, HandlerContext } from '@versaai/events';
 import { insertJob, type InsertLease, type ResponseJob } from '../jobs/responses-store.ts';
+import type { ErasedUsers } from '../privacy/erased-users.ts';
 
 type MessageSent = EventData<'message.sent'>;
 
@@ -19,9 +20,10 @@ export interface IntakeQuota {
  * once the job exists, and generation runs in the worker (never inside this transaction).
  * When the worker has room the row is inserted already leased to it and started (its message
  * taken from the quota in the same transaction, one commit for both), and handed to the worker
- * once the transaction has committed. A redelivered event finds the row and changes nothing.
+ * once the transaction has committed. A redelivered event finds the row and changes nothing; a
+ * message of a user erased before it arrived is dropped (no job, no prompt kept, no quota).
  */
-export function onMessageSent(worker: IntakeWorker, quota: IntakeQuota): EventHandler {
+export function onMessageSent(worker: IntakeWorker, quota: IntakeQuota, erased: ErasedUsers): EventHandler {
   // Transactions that hold a quota row already. The consumer runs several transactions at once
   // (PostgreSQL), each with many events: if each could lock several users' counters, two could
   // wait on each other (a deadlock PostgreSQL resolves by aborting one). With one counter per
@@ -34,6 +36,10 @@ export function onMessageSent(worker: IntakeWorker, quota: IntakeQuota): EventHa
       return;
     }
     const data = event.data;
+    if (await erased.holdForWrite(trx, data.userId)) {
+      logger.info({ responseId: data.responseId }, 'message.sent of an erased user dropped');
+      return;
+    }
     const job: ResponseJob = {
       id: data.responseId,
       userId: data.userId,

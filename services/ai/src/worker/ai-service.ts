@@ -1,6 +1,7 @@
 import { defineService, type ServiceContext, type ServiceDefinition } from '@versaai/runtime';
 import { onMessageSent } from '../handlers/message-sent.ts';
 import { onUserDeleted } from '../handlers/user-deleted.ts';
+import { ErasedUsers } from '../privacy/erased-users.ts';
 import { aiMigrations } from '../migrations/index.ts';
 import { openAiRoutes } from '../openai-api/openai-routes.ts';
 import { privacyRoutes } from '../privacy/privacy-routes.ts';
@@ -55,7 +56,8 @@ export function createAiService(options: AiServiceOptions): ServiceDefinition {
     },
     handlers: (ctx) => {
       const pipeline = pipelineOf(ctx);
-      return { 'message.sent': onMessageSent(pipeline.worker, pipeline.intakeQuota), 'user.deleted': onUserDeleted(ctx.responseStreams) };
+      const erased = new ErasedUsers(ctx.database.dialect);
+      return { 'message.sent': onMessageSent(pipeline.worker, pipeline.intakeQuota, erased), 'user.deleted': onUserDeleted(ctx.responseStreams, erased) };
     },
   });
 }
