@@ -6,6 +6,7 @@ import type { Dialect } from '@versaai/storage';
 type Db = Kysely<any>;
 
 const userHash = (userId: string): string => createHash('sha256').update(userId).digest('hex');
+const lockKey = (userId: string): string => `ai-user:${userId}`;
 
 /**
  * Keeps a user's erasure and anything written for the user afterwards from crossing. Erasure
@@ -20,23 +21,19 @@ export class ErasedUsers {
 
   /** Erasing: waits for writes of the user in flight, then records the user as erased. */
   async markErased(trx: Db, userId: string, now = Date.now()): Promise<void> {
-    await this.lock(trx, userId, 'exclusive');
+    if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${lockKey(userId)}, 0))`.execute(trx);
     await trx.insertInto('ai_erased_users').values({ user_hash: userHash(userId), erased_at: now })
       .onConflict((conflict) => conflict.column('user_hash').doNothing()).execute();
   }
 
   /** Before writing data of the user: true when the user was erased (write nothing then). */
   async holdForWrite(trx: Db, userId: string): Promise<boolean> {
-    await this.lock(trx, userId, 'shared');
-    // A statement of its own: on PostgreSQL it sees what an erasure that held the lock committed.
+    if (this.dialect === 'postgres') {
+      // The shared lock, then the check with a snapshot taken after it (migration 0003).
+      const { rows } = await sql<{ erased: boolean }>`select ai_hold_user_for_write(${lockKey(userId)}, ${userHash(userId)}) as erased`.execute(trx);
+      return rows[0]?.erased === true;
+    }
     const row = await trx.selectFrom('ai_erased_users').select('user_hash').where('user_hash', '=', userHash(userId)).executeTakeFirst();
     return row !== undefined;
-  }
-
-  private async lock(trx: Db, userId: string, mode: 'shared' | 'exclusive'): Promise<void> {
-    if (this.dialect !== 'postgres') return;
-    const key = `ai-user:${userId}`;
-    if (mode === 'shared') await sql`select pg_advisory_xact_lock_shared(hashtextextended(${key}, 0))`.execute(trx);
-    else await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
   }
 }
