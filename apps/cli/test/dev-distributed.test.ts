@@ -29,8 +29,8 @@ describe('versaai dev distributed', () => {
     beforeAll(async () => {
       database = await createTestDatabase();
       redis = createTestRedisPrefix();
-      // gateway on PORT, auth on PORT+1, two users replicas on PORT+2 and PORT+3.
-      const port = await freeConsecutivePorts(4);
+      // gateway on PORT, auth on PORT+1, two users replicas on PORT+2 and PORT+3, chat and ai after them.
+      const port = await freeConsecutivePorts(6);
       gatewayUrl = `http://127.0.0.1:${port}`;
       usersUrls = [`http://127.0.0.1:${port + 2}`, `http://127.0.0.1:${port + 3}`];
       cli = runCli('dev', ['dev', 'distributed', '--replicas', 'users=2'], {

@@ -14,10 +14,16 @@ async function isFree(port: number): Promise<boolean> {
   });
 }
 
+// Below Linux's ephemeral range (32768–60999 by default): a port picked there can be taken,
+// between the check and the child's listen, as the local port of any outgoing connection the
+// parallel suite opens (seen: a users replica failing with EADDRINUSE).
+const CONSECUTIVE_PORTS_FROM = 20_000;
+const CONSECUTIVE_PORTS_BELOW = 32_768;
+
 /** `count` consecutive ports that were free a moment ago, for commands that number ports from PORT. */
 export async function freeConsecutivePorts(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    const base = CONSECUTIVE_PORTS_FROM + Math.floor(Math.random() * (CONSECUTIVE_PORTS_BELOW - CONSECUTIVE_PORTS_FROM - count));
     let allFree = true;
     for (let offset = 0; offset < count && allFree; offset++) allFree = await isFree(base + offset);
     if (allFree) return base;
