@@ -166,7 +166,7 @@ describeOnBothDialects('ai: privacy export and erasure', (harness) => {
     const deleted = createEvent('user.deleted', { userId: ivy, deletedAt: new Date().toISOString() }, { source: 'auth', key: ivy });
     await publish(deleted);
     await consumed(deleted);
-    await accountCompletion(ai.ctx, {
+    await accountCompletion(ai.ctx, new ErasedUsers(harness.dialect), {
       id: 'chatcmpl-ivy', userId: ivy, day, cached: false,
       result: { status: 'completed', content: 'late', model: 'test-model', provider: 'p1', usage: { promptTokens: 3, completionTokens: 1 }, costUsd: 0, finishReason: 'stop' },
     });

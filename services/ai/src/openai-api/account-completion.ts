@@ -1,6 +1,6 @@
 import type { ServiceContext } from '@versaai/runtime';
 import type { GenerationResult } from '../generation/types.ts';
-import { ErasedUsers } from '../privacy/erased-users.ts';
+import type { ErasedUsers } from '../privacy/erased-users.ts';
 import { chargeTokens } from '../quota/quota-store.ts';
 import { recordUsage } from '../usage/usage-store.ts';
 
@@ -9,8 +9,7 @@ import { recordUsage } from '../usage/usage-store.ts';
  * transaction. The user may have been erased while the answer streamed: then nothing is
  * recorded, and the quota counter the request took at its start goes too.
  */
-export async function accountCompletion(ctx: ServiceContext, input: { id: string; userId: string; day: string; result: GenerationResult; cached: boolean }): Promise<void> {
-  const erased = new ErasedUsers(ctx.database.dialect);
+export async function accountCompletion(ctx: ServiceContext, erased: ErasedUsers, input: { id: string; userId: string; day: string; result: GenerationResult; cached: boolean }): Promise<void> {
   await ctx.transaction(async (trx) => {
     if (await erased.holdForWrite(trx, input.userId)) {
       await trx.deleteFrom('ai_quota_counters').where('user_id', '=', input.userId).execute();

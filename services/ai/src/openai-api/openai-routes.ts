@@ -153,7 +153,7 @@ export async function openAiRoutes(app: FastifyInstance, ctx: ServiceContext, pi
       // Refused by the store after the call began: not answered, so nothing to account.
       if (!await reserved) return;
       try {
-        await accountCompletion(ctx, { id, userId, day, result: output.result, cached: output.cached });
+        await accountCompletion(ctx, pipeline.erased, { id, userId, day, result: output.result, cached: output.cached });
         if (!output.cached) headroom.charged(userId, day, output.result.usage.promptTokens + output.result.usage.completionTokens);
       } catch (error) {
         request.log.error({ err: error }, 'could not record the usage of a completion');

@@ -1,7 +1,6 @@
 import { defineService, type ServiceContext, type ServiceDefinition } from '@versaai/runtime';
 import { onMessageSent } from '../handlers/message-sent.ts';
 import { onUserDeleted } from '../handlers/user-deleted.ts';
-import { ErasedUsers } from '../privacy/erased-users.ts';
 import { aiMigrations } from '../migrations/index.ts';
 import { openAiRoutes } from '../openai-api/openai-routes.ts';
 import { privacyRoutes } from '../privacy/privacy-routes.ts';
@@ -56,8 +55,7 @@ export function createAiService(options: AiServiceOptions): ServiceDefinition {
     },
     handlers: (ctx) => {
       const pipeline = pipelineOf(ctx);
-      const erased = new ErasedUsers(ctx.database.dialect);
-      return { 'message.sent': onMessageSent(pipeline.worker, pipeline.intakeQuota, erased), 'user.deleted': onUserDeleted(ctx.responseStreams, erased) };
+      return { 'message.sent': onMessageSent(pipeline.worker, pipeline.intakeQuota, pipeline.erased), 'user.deleted': onUserDeleted(ctx.responseStreams, pipeline.erased) };
     },
   });
 }

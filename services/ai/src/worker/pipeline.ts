@@ -4,6 +4,7 @@ import { AdmissionQueue } from '../admission/admission-queue.ts';
 import { createRedisAnswerStore } from '../cache/redis-answer-store.ts';
 import { ResponseCache } from '../cache/response-cache.ts';
 import { createAiMetrics, type AiMetrics } from '../metrics/ai-metrics.ts';
+import { ErasedUsers } from '../privacy/erased-users.ts';
 import type { IntakeQuota } from '../handlers/message-sent.ts';
 import type { Plan } from '../quota/plans.ts';
 import { releaseMessage, reserveMessage } from '../quota/quota-store.ts';
@@ -24,6 +25,8 @@ export interface Pipeline {
   planOf(userId: string): Plan;
   /** The quota as the message.sent handler takes it for the jobs it starts. */
   intakeQuota: IntakeQuota;
+  /** Erased users: what erasure records and every write of a user's data checks first. */
+  erased: ErasedUsers;
   /** The generator is only known once the routes are mounted (the registry loads from the database). */
   execution: ExecutionDeps;
   start(generator: Generator): Promise<void>;
@@ -77,7 +80,7 @@ export function createPipeline(ctx: ServiceContext, config: PipelineConfig = par
     run: (job, signal) => runResponse(runDeps!, job, signal),
   });
   return {
-    config, queue, cache, metrics, worker, planOf, intakeQuota, execution,
+    config, queue, cache, metrics, worker, planOf, intakeQuota, execution, erased: new ErasedUsers(ctx.database.dialect),
     async start(generator) {
       execution.generator = generator;
       runDeps = { ...execution, ctx, logger, owner: worker.owner, maxAttempts: config.worker.maxAttempts, stream: config.stream, planOf };
