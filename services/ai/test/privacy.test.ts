@@ -50,6 +50,11 @@ describeOnBothDialects('ai: privacy export and erasure', (harness) => {
     return found;
   }
 
+  const publish = (event: EventEnvelope) => ai.ctx.transaction(async (_trx, enqueue) => enqueue([event]));
+  const consumed = (event: EventEnvelope) => waitFor(async () => ((await ai.ctx.db.selectFrom('versaai_inbox').select('event_id').where('event_id', '=', event.id).executeTakeFirst()) ? true : undefined), { timeoutMs: 10_000 });
+  const noRowsAbout = (userId: string) => waitFor(async () => ((await rowsMentioning(userId)).length === 0 ? true : undefined), { timeoutMs: 15_000 })
+    .catch(async () => expect(await rowsMentioning(userId)).toEqual([]));
+
   it('exports the caller\'s responses, usage and quota counters, and nothing about anyone else', async () => {
     const response = await call('/api/ai/privacy/export', { sub: erin });
     expect(response.statusCode).toBe(200);
@@ -82,7 +87,6 @@ describeOnBothDialects('ai: privacy export and erasure', (harness) => {
     await waitFor(async () => ((await ai.ctx.responseStreams.read(`${erin}-running`)).some((entry) => entry.event.type === 'delta') ? true : undefined), { timeoutMs: 10_000 });
     expect(new Set((await rowsMentioning(erin)).map((found) => found.table))).toEqual(new Set(['responses', 'ai_usage', 'ai_quota_counters']));
 
-    const publish = (event: EventEnvelope) => ai.ctx.transaction(async (_trx, enqueue) => enqueue([event]));
     const deleted = createEvent('user.deleted', { userId: erin, deletedAt: new Date().toISOString() }, { source: 'auth', key: erin });
     await publish(deleted);
     // Delivered again (same id, once the relay has taken the first copy off the outbox) and once more as a new event.
@@ -107,11 +111,6 @@ describeOnBothDialects('ai: privacy export and erasure', (harness) => {
     const fredsExport = (await call('/api/ai/privacy/export', { sub: fred })).json();
     expect([fredsExport.responses.length, fredsExport.usage.length, fredsExport.quotaCounters.length]).toEqual([2, 2, 1]);
   });
-
-  const publish = (event: EventEnvelope) => ai.ctx.transaction(async (_trx, enqueue) => enqueue([event]));
-  const consumed = (event: EventEnvelope) => waitFor(async () => ((await ai.ctx.db.selectFrom('versaai_inbox').select('event_id').where('event_id', '=', event.id).executeTakeFirst()) ? true : undefined), { timeoutMs: 10_000 });
-  const noRowsAbout = (userId: string) => waitFor(async () => ((await rowsMentioning(userId)).length === 0 ? true : undefined), { timeoutMs: 15_000 })
-    .catch(async () => expect(await rowsMentioning(userId)).toEqual([]));
 
   it('drops a message of a user erased before it arrived: no job, no prompt kept, no quota, no answer', async () => {
     const gina = 'user-gina-privacy-0003';
